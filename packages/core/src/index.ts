@@ -1,0 +1,5 @@
+/**
+ * The OSTree object model: objects, checksums, names, validation
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * GVariant serialisation, byte-identical to GLib's normal form
+ * @module
+ */
+export {};

@@ -1,0 +1,5 @@
+/**
+ * GLib GKeyFile parser and writer that round-trips comments and order
+ * @module
+ */
+export {};
