@@ -1,0 +1,5 @@
+/**
+ * Raw deflate as ostree writes it (.filez), and fast inflate
+ * @module
+ */
+export {};

@@ -1,0 +1,62 @@
+/**
+ * The one error type every ostree-ts package throws, with stable machine-readable codes.
+ * @module
+ */
+
+/**
+ * Stable error codes. Scripts and callers branch on these, never on messages, so a code is
+ * never renamed or reused once published.
+ */
+export type OstreeErrorCode =
+  /** Metadata bytes that do not decode, are not in normal form, or fail structural checks. */
+  | 'INVALID_OBJECT'
+  /** A checksum string that is not 64 lowercase hex digits, or checksum bytes not 32 long. */
+  | 'INVALID_CHECKSUM'
+  /** Object bytes whose recomputed checksum differs from the expected one. */
+  | 'CHECKSUM_MISMATCH'
+  /** A ref, remote name or refspec that ostree's grammar rejects. */
+  | 'INVALID_REF'
+  /** A tree entry name that is empty, `.`, `..`, or contains `/` or NUL. */
+  | 'INVALID_FILENAME'
+  /** A file or directory mode with bits ostree does not allow. */
+  | 'INVALID_MODE'
+  /** Extended attributes that are unsorted, duplicated or badly named. */
+  | 'INVALID_XATTRS'
+  /** A caller-supplied argument outside what the API accepts. */
+  | 'INVALID_ARGUMENT'
+  /** A valid request this implementation or platform cannot carry out. */
+  | 'UNSUPPORTED';
+
+/**
+ * An error raised by ostree-ts. `code` is stable; `message` is for humans; `cause` carries the
+ * lower-level error (for example a GVariant decoding error) when there is one.
+ *
+ * @example
+ * ```ts
+ * try { decodeCommit(bytes) } catch (e) { if (isOstreeError(e, 'INVALID_OBJECT')) … }
+ * ```
+ */
+export class OstreeError extends Error {
+  /** Stable code identifying the kind of failure. */
+  readonly code: OstreeErrorCode;
+
+  /**
+   * @param code - the stable error code
+   * @param message - a human-readable explanation naming the offending thing
+   * @param options - `cause`: the underlying error, if any
+   */
+  constructor(code: OstreeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OstreeError';
+    this.code = code;
+  }
+}
+
+/**
+ * Type guard: is `e` an {@link OstreeError}, optionally with the given code?
+ * @param e - any thrown value
+ * @param code - if given, the code it must have
+ */
+export function isOstreeError(e: unknown, code?: OstreeErrorCode): e is OstreeError {
+  return e instanceof OstreeError && (code === undefined || e.code === code);
+}
