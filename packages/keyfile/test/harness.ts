@@ -1,7 +1,7 @@
 // Runs a test "case" (input text, load options, operations, queries) against
 // our KeyFile and reports the result in exactly the shape that
 // test-vectors/keyfile/glib_keyfile.py reports GLib's behaviour in.
-import { KeyFile, KeyFileError } from '../src/index.ts';
+import { KeyFile, KeyFileError } from '../src/index.js';
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; code: string };
 

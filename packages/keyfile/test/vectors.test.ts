@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type Case, type CaseResult, runCase } from './harness.ts';
+import { type Case, type CaseResult, runCase } from './harness.js';
 
 interface VectorFile {
   provenance: { glib: string; generator: string };
