@@ -254,6 +254,13 @@ case('duplicate-keys-remove-then-set', 'after removing, setting the key appends 
      '[a]\nk=1\nk=2\n',
      ops=[op('removeKey', 'a', 'k'), op('setValue', 'a', 'k', '9'), op('setValue', 'a', 'k', '10')])
 
+case('duplicate-keys-comments', 'comments of a repeated key are those above its last line',
+     '[a]\n# c1\nk=1\n# c2\nk=2\n# c3\nz=3\n',
+     ops=[op('setComment', 'a', 'k', 'new'), op('removeComment', 'a', 'z')])
+
+case('leading-formfeed-string', 'setString does not escape a leading form feed, which the parser then strips',
+     '[a]\n', ops=[op('setString', 'a', 'ff', '\x0cx'), op('setStringList', 'a', 'l', ['\x0cy', '\x0cz'])])
+
 case('duplicate-keys-set', 'setting a repeated key changes its last line only',
      '[a]\nk=1\nk=2\n', ops=[op('setValue', 'a', 'k', 'x')])
 
