@@ -55,8 +55,20 @@ export function escapeValue(s: string, separator: string | null = null): string 
 
 /** Outcome of {@link unescapeValue}: the decoded text, or why it failed. */
 export type UnescapeResult =
-  | { readonly ok: true; readonly value: string; readonly pieces: string[] }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      /** Decoding succeeded. */
+      readonly ok: true;
+      /** The whole value decoded (separators kept as characters). */
+      readonly value: string;
+      /** The list elements (meaningful when a separator was given). */
+      readonly pieces: string[];
+    }
+  | {
+      /** Decoding failed. */
+      readonly ok: false;
+      /** Why: an unknown escape or a trailing backslash. */
+      readonly reason: string;
+    };
 
 /**
  * Decode a stored value.

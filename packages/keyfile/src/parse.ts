@@ -7,7 +7,7 @@ import { KeyFileError } from './errors.js';
 import { type Group, newGroup } from './model.js';
 import { asciiLower, isValidGroupName, isValidKeyName, keyLocale, skipAsciiSpace, trimAsciiSpaceEnd } from './syntax.js';
 
-/** Options accepted by {@link parseKeyFile} (and `KeyFile.parse`). */
+/** Options accepted by `KeyFile.parse`. */
 export interface ParseOptions {
   /**
    * Keep comment and blank lines so that they are written back out
