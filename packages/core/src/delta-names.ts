@@ -23,7 +23,7 @@ const MB64_RE = /^[A-Za-z0-9+_]{43}$/;
 export function checksumFromModifiedBase64(name: string): string {
   if (!MB64_RE.test(name)) throw new OstreeError('INVALID_CHECKSUM', `invalid modified base64 checksum: ${name}`);
   const binary = atob(name.replace(/_/g, '/') + '=');
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(binary, (c: string) => c.charCodeAt(0));
   const hex = checksumFromBytes(bytes);
   // Reject non-canonical encodings (stray low bits in the last character).
   if (checksumToModifiedBase64(hex) !== name) {

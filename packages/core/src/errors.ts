@@ -25,7 +25,19 @@ export type OstreeErrorCode =
   /** A caller-supplied argument outside what the API accepts. */
   | 'INVALID_ARGUMENT'
   /** A valid request this implementation or platform cannot carry out. */
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  /** No repository at the given path, or an unreadable one. */
+  | 'REPO_NOT_FOUND'
+  /** A repository (or other target) already exists where one was to be created. */
+  | 'ALREADY_EXISTS'
+  /** A repository `config` (or other configuration) with a missing or invalid setting. */
+  | 'INVALID_CONFIG'
+  /** An object the operation needs is not in the repository. */
+  | 'OBJECT_NOT_FOUND'
+  /** A ref, remote or revision that does not resolve. */
+  | 'REF_NOT_FOUND'
+  /** A filesystem operation failed; `cause` holds the filesystem error. */
+  | 'IO_ERROR';
 
 /**
  * An error raised by ostree-ts. `code` is stable; `message` is for humans; `cause` carries the

@@ -17,8 +17,16 @@ export interface ObjectDecodeOptions {
 
 /** Decodes `bytes` with `codec`, wrapping GVariant errors. */
 export function decodeWith<T>(codec: Codec<T>, bytes: Uint8Array, what: string, options: ObjectDecodeOptions & { byteswap?: boolean } = {}): T {
+  const strict = options.strict ?? true;
   try {
-    return codec.decode(bytes, { strict: options.strict ?? true, byteswap: options.byteswap ?? false });
+    const value = codec.decode(bytes, { strict, byteswap: options.byteswap ?? false });
+    // GLib reads zero bytes of a variable-size type as its default value and calls that normal
+    // form, although it serializes the same value differently (an empty dirtree is `00`).
+    // Two byte strings for one object would mean two checksums for one tree: refuse it.
+    if (strict && bytes.length === 0 && codec.fixedSize === undefined && codec.encode(value, { byteswap: options.byteswap ?? false }).length !== 0) {
+      throw new OstreeError('INVALID_OBJECT', `invalid ${what}: empty serialization is not canonical`);
+    }
+    return value;
   } catch (cause) {
     if (cause instanceof GVariantError) {
       throw new OstreeError('INVALID_OBJECT', `invalid ${what}: ${cause.message}`, { cause });
