@@ -9,7 +9,7 @@
  * @module
  */
 import { invalidData, notNormal } from './errors.js';
-import { framedSize, offsetWidthForSize, readOffset } from './framing.js';
+import { framedSize, readerOffsetWidth, readOffset } from './framing.js';
 import { MAX_DEPTH, isObjectPath, isSignature, type TypeNode } from './type-string.js';
 import { readString } from './utf8.js';
 import type { Variant } from './variant.js';
@@ -214,7 +214,7 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
     const size = e - s;
     if (size === 0) return [];
     const u8 = c.u8;
-    const w = offsetWidthForSize(size);
+    const w = readerOffsetWidth(size);
     const dataEnd = readOffset(u8, e - w, w);
     if (dataEnd > size) throw invalidData(`${type} at byte ${s}: offset table start ${dataEnd} beyond size ${size}`);
     const tableBytes = size - dataEnd;
@@ -265,7 +265,7 @@ function tupleDecoder(node: TypeNode, members: readonly TypeNode[], depth: numbe
   return (c, s, e) => {
     const u8 = c.u8;
     const size = e - s;
-    const w = offsetWidthForSize(size);
+    const w = readerOffsetWidth(size);
     const tableStart = e - w * nOff;
     if (tableStart < s) throw invalidData(`${type} at byte ${s}: too small for its framing offsets`);
     if (--c.budget < 0) overBudget();

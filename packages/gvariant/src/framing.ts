@@ -24,6 +24,28 @@ export function offsetWidthForSize(size: number): 0 | 1 | 2 | 4 | 8 {
   return 8;
 }
 
+// Test hook: real 8-byte offsets need a container over 4 GiB, which a test cannot allocate.
+let widthRuleOverride: ((size: number) => number) | undefined;
+
+/**
+ * The offset width the decoder uses for a container of `size` bytes: {@link offsetWidthForSize},
+ * unless a test replaced the rule.
+ * @param size - total container size in bytes
+ * @returns 0, 1, 2, 4 or 8
+ */
+export function readerOffsetWidth(size: number): number {
+  return widthRuleOverride === undefined ? offsetWidthForSize(size) : widthRuleOverride(size);
+}
+
+/**
+ * @internal Replaces the decoder's width rule (undefined restores GLib's), so tests can decode
+ * crafted small containers with 8-byte framing offsets. Never exported from the package.
+ * @param rule - size to width, or undefined
+ */
+export function setReaderOffsetWidthRuleForTesting(rule: ((size: number) => number) | undefined): void {
+  widthRuleOverride = rule;
+}
+
 /**
  * Width a writer must use for `count` offsets after `bodySize` bytes of content: the smallest
  * width for which the whole container (body plus offsets) still fits that width's range. This is

@@ -51,6 +51,21 @@ interface Fail {
 interface TooDeep {
   readonly [deepTag]: true;
 }
+// `ay` is parsed to this placeholder and replaced by Uint8Array at the end: TypeScript does not
+// treat Uint8Array tuples built by recursive accumulation as identical to written ones, which
+// breaks exact type equality checks for users; replacing afterwards produces ordinary types.
+declare const bytesTag: unique symbol;
+interface BytesMark {
+  readonly [bytesTag]: true;
+}
+
+type FixBytes<V> = V extends BytesMark
+  ? Uint8Array
+  : V extends unknown[]
+    ? { [K in keyof V]: FixBytes<V[K]> }
+    : V extends Just<infer J>
+      ? Just<FixBytes<J>>
+      : V;
 
 // Nesting budget for the type-level parser; deeper strings fall back to `unknown`.
 type MaxDepth = 16;
@@ -62,7 +77,7 @@ type ParseOne<S extends string, D extends 0[]> = D['length'] extends MaxDepth
       ? [BasicValues[C], R]
       : C extends 'a'
         ? R extends `y${infer R2}`
-          ? [Uint8Array, R2]
+          ? [BytesMark, R2]
           : ArrayOf<ParseOne<R, [...D, 0]>>
         : C extends 'm'
           ? MaybeOf<R, ParseOne<R, [...D, 0]>>
@@ -130,7 +145,7 @@ export type ValueOf<S extends string> = string extends S
   ? unknown
   : ParseOne<S, []> extends infer P
     ? P extends [infer V, '']
-      ? V
+      ? FixBytes<V>
       : P extends TooDeep
         ? unknown
         : never
