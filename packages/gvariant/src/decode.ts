@@ -187,11 +187,22 @@ function maybeDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
   };
 }
 
+/** Objects decoding one value of fixed-size type `node` allocates (unit tuples are shared). */
+function fixedAllocations(node: TypeNode): number {
+  if (unitConstant(node) !== undefined) return 0;
+  if (node.kind === 'tuple') return node.members.reduce((n, m) => n + fixedAllocations(m), 1);
+  if (node.kind === 'dict-entry') return 1 + fixedAllocations(node.value);
+  return 0;
+}
+
 function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: DecoderLookup): Decoder {
   const type = node.type;
   if (el.kind === 'basic' && el.code === 'y') {
+    // Bytes of an `ay` at depth 127 would sit at depth 128: only the empty one is allowed.
+    const maxLength = depth + 1 < MAX_DEPTH ? Infinity : 0;
     // Zero-copy: a view on the caller's buffer.
     return (c, s, e) => {
+      if (e - s > maxLength) throw invalidData(`${type} at byte ${s} nests values more than ${MAX_DEPTH} levels deep`);
       if (--c.budget < 0) overBudget();
       return new Uint8Array(c.u8.buffer, c.u8.byteOffset + s, e - s);
     };
@@ -199,10 +210,12 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
   const elDec = buildDecoder(el, depth + 1, lookup);
   if (el.fixedSize !== 0) {
     const size = el.fixedSize;
+    const perElement = fixedAllocations(el);
     return (c, s, e) => {
       const len = e - s;
       if (len % size !== 0) throw invalidData(`${type} at byte ${s}: size ${len} is not a multiple of ${size}`);
-      if (--c.budget < 0) overBudget();
+      // Fail before doing the work when the elements alone would exceed the budget.
+      if (--c.budget < 0 || (len / size) * perElement > c.budget) overBudget();
       const out: unknown[] = [];
       for (let p = s; p < e; p += size) out.push(elDec(c, p, p + size));
       return out;

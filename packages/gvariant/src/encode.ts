@@ -254,8 +254,11 @@ function maybeEncoder(el: TypeNode, depth: number, lookup: EncoderLookup): Encod
 
 function arrayEncoder(el: TypeNode, depth: number, lookup: EncoderLookup): Encoder {
   if (el.kind === 'basic' && el.code === 'y') {
+    // Bytes of an `ay` at depth 127 would sit at depth 128: only the empty one is allowed.
+    const maxLength = depth + 1 < MAX_DEPTH ? Infinity : 0;
     return (w, v) => {
       if (!(v instanceof Uint8Array)) throw bad('Uint8Array (ay)', v);
+      if (v.length > maxLength) throw invalidValue(`bytes would be nested more than ${MAX_DEPTH} levels deep`);
       w.ensure(v.length);
       w.u8.set(v, w.pos);
       w.pos += v.length;
