@@ -8,7 +8,8 @@ export DEBIAN_FRONTEND=noninteractive
 # ostree: the reference implementation. python3-gi + gir1.2-glib-2.0: GLib's GVariant and
 # GKeyFile as oracles (through /usr/bin/python3). python3-nacl: libsodium for ed25519
 # cross-checks. nginx-light: serves repos over loopback. attr: getfattr/setfattr.
-apt_pkgs=(ostree python3-gi gir1.2-glib-2.0 python3-nacl nginx-light attr xz-utils)
+# faketime: pins the clock of real ostree where its output embeds the time (summaries).
+apt_pkgs=(ostree python3-gi gir1.2-glib-2.0 python3-nacl nginx-light attr xz-utils faketime)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -26,3 +27,11 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund
   cp package-lock.json "$stamp"
 fi
+
+# Build every package (tsc -b is incremental): the CLI, the demo and benchmarks run built code.
+log=$(mktemp)
+if ! npx nx run-many -t build --outputStyle=static >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+rm -f "$log"

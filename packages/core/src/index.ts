@@ -110,3 +110,4 @@ export {
 export { createContentHasher, contentChecksum, type ContentHasher } from './objects/content.js';
 export { encodeCommitMeta, decodeCommitMeta, encodeTombstone, decodeTombstone } from './objects/detached.js';
 export { VariantDict, glibStrHash } from './objects/variant-dict.js';
+export { SUMMARY_TYPE, encodeSummary, decodeSummary, type Summary, type SummaryRef } from './objects/summary.js';

@@ -115,7 +115,7 @@ export class VariantDict {
   }
 
   /** The entries in GLib's iteration order. */
-  end(): Metadata {
+  end(): [string, Variant][] {
     const out: [string, Variant][] = [];
     for (let i = 0; i < this.size; i++) if (this.hashes[i]! >= 2) out.push([this.keys[i]!, this.values[i]!]);
     return out;
