@@ -1,0 +1,50 @@
+/**
+ * The command table: every command ostree-ts implements, in `ostree --help` order. Parsing,
+ * dispatch and help all come from here.
+ * @module
+ */
+import type { CommandSpec } from '../command.js';
+import { catCommand } from './cat.js';
+import { commitCommand } from './commit.js';
+import { configCommand } from './config.js';
+import { initCommand } from './init.js';
+import { logCommand } from './log.js';
+import { lsCommand } from './ls.js';
+import { refsCommand } from './refs.js';
+import { remoteCommand } from './remote.js';
+import { revParseCommand } from './rev-parse.js';
+import { showCommand } from './show.js';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  catCommand,
+  commitCommand,
+  configCommand,
+  initCommand,
+  logCommand,
+  lsCommand,
+  refsCommand,
+  remoteCommand,
+  revParseCommand,
+  showCommand,
+];
+
+/** ostree commands ostree-ts does not implement (a clearer error than "Unknown command"). */
+export const NOT_IMPLEMENTED: readonly string[] = [
+  'admin',
+  'checkout',
+  'checksum',
+  'create-usb',
+  'diff',
+  'export',
+  'find-remotes',
+  'fsck',
+  'gpg-sign',
+  'prune',
+  'pull',
+  'pull-local',
+  'reset',
+  'sign',
+  'static-delta',
+  'summary',
+  'trivial-httpd',
+];
