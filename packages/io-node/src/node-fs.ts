@@ -1,0 +1,614 @@
+/**
+ * {@link nodeFs}: the `Fs` interface on Node's `fs/promises`, plus libc through koffi for
+ * what Node lacks.
+ * @module
+ */
+import { constants, promises as fsp, type BigIntStats } from 'node:fs';
+import { FsError, type CreateOptions, type Fs, type FsCapabilities, type FsXattr, type ReadHandle, type Stat, type WriteHandle } from '@ostree-ts/io';
+import {
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  EINVAL,
+  ENOSYS,
+  ENOTSUP,
+  RENAME_NOREPLACE,
+  checkCString,
+  errnoError,
+  libcUnavailableReason,
+  loadLibc,
+  unavailableError,
+  type Libc,
+} from './native.js';
+import { getXattr, getXattrs, setXattr } from './xattr.js';
+
+/** Options of {@link nodeFs}. */
+export interface NodeFsOptions {
+  /**
+   * Use libc through koffi (default true). With false, or when koffi cannot be loaded,
+   * xattr calls fail with `ENOTSUP`, `rename(…, { noReplace })` uses the non-atomic
+   * fallback, `chmod` checks for symlinks with a separate lstat, and `syncfs` degrades to
+   * an fsync of the path.
+   */
+  readonly native?: boolean;
+}
+
+/** Creates a {@link Fs} on the local filesystem. Paths are absolute (relative ones resolve against `process.cwd()`). */
+export function nodeFs(options: NodeFsOptions = {}): Fs {
+  return options.native === false
+    ? new NodeFs(() => undefined, () => 'disabled by the native: false option')
+    : new NodeFs(loadLibc, libcUnavailableReason);
+}
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = constants;
+const READ_FLAGS = O_RDONLY | O_NOFOLLOW;
+const S_IFMT = 0o170000;
+/** Concurrent unlinks/rmdirs/readdirs of one removeTree. */
+const REMOVE_CONCURRENCY = 32;
+
+function typeOf(mode: number): Stat['type'] {
+  switch (mode & S_IFMT) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'directory';
+    case 0o120000:
+      return 'symlink';
+    default:
+      return 'other';
+  }
+}
+
+function toStat(s: BigIntStats): Stat {
+  const mode = Number(s.mode);
+  return {
+    type: typeOf(mode),
+    mode,
+    uid: Number(s.uid),
+    gid: Number(s.gid),
+    size: Number(s.size),
+    dev: s.dev,
+    ino: s.ino,
+    nlink: Number(s.nlink),
+    // mtimeMs of BigIntStats is truncated to whole ms; keep the sub-ms part from mtimeNs.
+    mtimeMs: Number(s.mtimeMs) + Number(s.mtimeNs % 1_000_000n) / 1e6,
+  };
+}
+
+/** Turns Node's errno errors into {@link FsError} (with the original as `cause`); other errors pass through. */
+function rethrow(e: unknown, syscall: string, path: string): never {
+  if (e instanceof FsError) throw e;
+  const err = e as NodeJS.ErrnoException | null;
+  const code = err?.code;
+  if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) {
+    throw new FsError(code, err?.syscall ?? syscall, typeof err?.path === 'string' ? err.path : path, { cause: e });
+  }
+  throw e;
+}
+
+function hasCode(e: unknown, code: string): boolean {
+  return (e as { code?: unknown } | null)?.code === code;
+}
+
+function validRange(buffer: Uint8Array, offset: number, length: number, position: number): boolean {
+  return (
+    Number.isSafeInteger(offset) &&
+    Number.isSafeInteger(length) &&
+    Number.isSafeInteger(position) &&
+    offset >= 0 &&
+    length >= 0 &&
+    position >= 0 &&
+    offset + length <= buffer.length
+  );
+}
+
+/** A plain Uint8Array view of a Buffer: `slice()` on it copies, as callers of the interface expect. */
+function plain(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+function trimTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
+function lexicalDirname(path: string): string {
+  const trimmed = trimTrailingSlashes(path);
+  const slash = trimmed.lastIndexOf('/');
+  if (slash < 0) return '.';
+  if (slash === 0) return '/';
+  return trimmed.slice(0, slash);
+}
+
+/** A minimal semaphore for removeTree's syscalls (never held across recursion, so it cannot deadlock). */
+function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  return async (task) => {
+    if (active >= max) await new Promise<void>((resolve) => queue.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      queue.shift()?.();
+    }
+  };
+}
+
+/**
+ * The implementation behind {@link nodeFs}; exported (but not from the package index) so
+ * tests can inject a fake libc.
+ * @internal
+ */
+export class NodeFs implements Fs {
+  readonly #libc: () => Libc | undefined;
+  readonly #unavailable: () => string;
+  #capabilities: FsCapabilities | undefined;
+
+  /** `libc` returns the bindings (loading them lazily) or undefined; `unavailable` says why not. */
+  constructor(libc: () => Libc | undefined, unavailable: () => string) {
+    this.#libc = libc;
+    this.#unavailable = unavailable;
+  }
+
+  get capabilities(): FsCapabilities {
+    if (this.#capabilities === undefined) {
+      const libc = this.#libc();
+      this.#capabilities = Object.freeze({
+        xattrs: libc !== undefined,
+        chown: process.getuid?.() === 0,
+        hardlinks: true,
+        atomicNoReplace: libc?.renameat2 !== undefined,
+      });
+    }
+    return this.#capabilities;
+  }
+
+  // ---- metadata ---------------------------------------------------------------
+
+  async lstat(path: string): Promise<Stat> {
+    try {
+      return toStat(await fsp.lstat(path, { bigint: true }));
+    } catch (e) {
+      rethrow(e, 'lstat', path);
+    }
+  }
+
+  async stat(path: string): Promise<Stat> {
+    try {
+      return toStat(await fsp.stat(path, { bigint: true }));
+    } catch (e) {
+      rethrow(e, 'stat', path);
+    }
+  }
+
+  async lstatIfExists(path: string): Promise<Stat | undefined> {
+    try {
+      return toStat(await fsp.lstat(path, { bigint: true }));
+    } catch (e) {
+      if (hasCode(e, 'ENOENT')) return undefined;
+      rethrow(e, 'lstat', path);
+    }
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    try {
+      // Node's readdir follows a final symlink; the interface does not (like O_NOFOLLOW|O_DIRECTORY).
+      const st = await fsp.lstat(path);
+      if (!st.isDirectory()) throw new FsError('ENOTDIR', 'scandir', path);
+      return await fsp.readdir(path);
+    } catch (e) {
+      rethrow(e, 'scandir', path);
+    }
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    try {
+      return plain(await fsp.readFile(path, { flag: READ_FLAGS }));
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+  }
+
+  async *readChunks(path: string, chunkSize = 65536): AsyncIterable<Uint8Array> {
+    if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) throw new FsError('EINVAL', 'read', path);
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, READ_FLAGS);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    try {
+      let size: number;
+      try {
+        size = (await fh.stat()).size;
+      } catch (e) {
+        rethrow(e, 'fstat', path);
+      }
+      // Read the size fstat reported, in chunks allocated to fit; a size of 0 may be an
+      // empty file or one that does not know its size (procfs): read until EOF then.
+      let position = 0;
+      for (;;) {
+        const want = size > 0 ? Math.min(chunkSize, size - position) : chunkSize;
+        if (want <= 0) return;
+        const chunk = new Uint8Array(want);
+        let filled = 0;
+        while (filled < want) {
+          let n: number;
+          try {
+            n = (await fh.read(chunk, filled, want - filled, position + filled)).bytesRead;
+          } catch (e) {
+            rethrow(e, 'read', path);
+          }
+          if (n === 0) break;
+          filled += n;
+        }
+        if (filled > 0) yield filled === want ? chunk : chunk.slice(0, filled);
+        if (filled < want) return; // end of file
+        position += filled;
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async openRead(path: string): Promise<ReadHandle> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, READ_FLAGS);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    return {
+      async read(buffer, offset, length, position) {
+        if (!validRange(buffer, offset, length, position)) throw new FsError('EINVAL', 'read', path);
+        try {
+          return (await fh.read(buffer, offset, length, position)).bytesRead;
+        } catch (e) {
+          rethrow(e, 'read', path);
+        }
+      },
+      async stat() {
+        try {
+          return toStat(await fh.stat({ bigint: true }));
+        } catch (e) {
+          rethrow(e, 'fstat', path);
+        }
+      },
+      async close() {
+        try {
+          await fh.close();
+        } catch (e) {
+          rethrow(e, 'close', path);
+        }
+      },
+    };
+  }
+
+  async readlink(path: string): Promise<string> {
+    try {
+      return await fsp.readlink(path);
+    } catch (e) {
+      rethrow(e, 'readlink', path);
+    }
+  }
+
+  // ---- creation ---------------------------------------------------------------
+
+  async writeFile(path: string, data: Uint8Array, options?: CreateOptions): Promise<void> {
+    try {
+      await fsp.writeFile(path, data, { flag: createFlags(options), mode: options?.mode ?? 0o644 });
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+  }
+
+  async openWrite(path: string, options?: CreateOptions): Promise<WriteHandle> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, createFlags(options), options?.mode ?? 0o644);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    return {
+      async write(data) {
+        try {
+          let offset = 0;
+          while (offset < data.length) {
+            offset += (await fh.write(data, offset, data.length - offset)).bytesWritten;
+          }
+          if (data.length === 0 && fh.fd < 0) throw new FsError('EBADF', 'write', path);
+        } catch (e) {
+          rethrow(e, 'write', path);
+        }
+      },
+      async sync() {
+        try {
+          await fh.sync();
+        } catch (e) {
+          rethrow(e, 'fsync', path);
+        }
+      },
+      async close() {
+        try {
+          await fh.close();
+        } catch (e) {
+          rethrow(e, 'close', path);
+        }
+      },
+    };
+  }
+
+  async mkdir(path: string, options?: { mode?: number; recursive?: boolean }): Promise<void> {
+    const mode = options?.mode ?? 0o777;
+    try {
+      if (options?.recursive) await mkdirRecursive(path, mode);
+      else await fsp.mkdir(path, { mode });
+    } catch (e) {
+      rethrow(e, 'mkdir', path);
+    }
+  }
+
+  async symlink(target: string, path: string): Promise<void> {
+    try {
+      await fsp.symlink(target, path);
+    } catch (e) {
+      rethrow(e, 'symlink', path);
+    }
+  }
+
+  async link(existingPath: string, newPath: string): Promise<void> {
+    try {
+      await fsp.link(existingPath, newPath);
+    } catch (e) {
+      rethrow(e, 'link', existingPath);
+    }
+  }
+
+  async rename(from: string, to: string, options?: { noReplace?: boolean }): Promise<void> {
+    if (options?.noReplace) {
+      const libc = this.#libc();
+      if (libc?.renameat2 !== undefined) {
+        checkCString(from, 'renameat2', from);
+        checkCString(to, 'renameat2', to);
+        if (libc.renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) === 0) return;
+        const errno = libc.errno();
+        // ENOSYS: no renameat2 in the kernel; EINVAL: the filesystem rejects the flag
+        // (or a directory is moved into itself, which the fallback reports again).
+        if (errno !== ENOSYS && errno !== EINVAL) throw errnoError(errno, 'renameat2', from);
+      }
+      return renameNoReplaceFallback(from, to);
+    }
+    try {
+      await fsp.rename(from, to);
+    } catch (e) {
+      rethrow(e, 'rename', from);
+    }
+  }
+
+  // ---- removal ---------------------------------------------------------------
+
+  async unlink(path: string): Promise<void> {
+    try {
+      await fsp.unlink(path);
+    } catch (e) {
+      rethrow(e, 'unlink', path);
+    }
+  }
+
+  async rmdir(path: string): Promise<void> {
+    try {
+      await fsp.rmdir(path);
+    } catch (e) {
+      rethrow(e, 'rmdir', path);
+    }
+  }
+
+  async removeTree(path: string): Promise<void> {
+    // A trailing slash would make lstat follow a final symlink: strip it, never follow.
+    const trimmed = trimTrailingSlashes(path);
+    if (trimmed === '') throw new FsError('EBUSY', 'rm', path);
+    const last = trimmed.slice(trimmed.lastIndexOf('/') + 1);
+    if (last === '.' || last === '..') throw new FsError('EINVAL', 'rm', path);
+    let st;
+    try {
+      st = await fsp.lstat(trimmed);
+    } catch (e) {
+      if (hasCode(e, 'ENOENT')) return;
+      rethrow(e, 'lstat', path);
+    }
+    const limit = limiter(REMOVE_CONCURRENCY);
+    try {
+      if (st.isDirectory()) await removeDirectory(trimmed, limit);
+      else await ignoreEnoent(limit(() => fsp.unlink(trimmed)));
+    } catch (e) {
+      rethrow(e, 'rm', path);
+    }
+  }
+
+  // ---- attributes ---------------------------------------------------------------
+
+  async chmod(path: string, mode: number): Promise<void> {
+    const libc = this.#libc();
+    if (libc !== undefined) {
+      checkCString(path, 'fchmodat', path);
+      if (libc.fchmodat(AT_FDCWD, path, mode, AT_SYMLINK_NOFOLLOW) === 0) return;
+      const errno = libc.errno();
+      // Old glibc (< 2.32) rejects AT_SYMLINK_NOFOLLOW outright with ENOTSUP: check below.
+      if (errno !== ENOTSUP && errno !== ENOSYS) throw errnoError(errno, 'fchmodat', path);
+    }
+    try {
+      // Without fchmodat(AT_SYMLINK_NOFOLLOW): lstat, then chmod (not atomic against a racing rename).
+      if ((await fsp.lstat(path)).isSymbolicLink()) throw new FsError('ENOTSUP', 'fchmodat', path);
+      await fsp.chmod(path, mode);
+    } catch (e) {
+      rethrow(e, 'chmod', path);
+    }
+  }
+
+  async lchown(path: string, uid: number, gid: number): Promise<void> {
+    try {
+      await fsp.lchown(path, uid, gid);
+    } catch (e) {
+      rethrow(e, 'lchown', path);
+    }
+  }
+
+  async lutimes(path: string, atimeMs: number, mtimeMs: number): Promise<void> {
+    try {
+      await fsp.lutimes(path, atimeMs / 1000, mtimeMs / 1000);
+    } catch (e) {
+      rethrow(e, 'lutime', path);
+    }
+  }
+
+  // ---- extended attributes ---------------------------------------------------------------
+
+  #xattrLibc(syscall: string, path: string): Libc {
+    const libc = this.#libc();
+    if (libc === undefined) throw unavailableError(syscall, path, 'extended attributes', this.#unavailable());
+    return libc;
+  }
+
+  async getXattrs(path: string): Promise<FsXattr[]> {
+    return getXattrs(this.#xattrLibc('llistxattr', path), path);
+  }
+
+  async getXattr(path: string, name: string): Promise<Uint8Array | undefined> {
+    return getXattr(this.#xattrLibc('lgetxattr', path), path, name);
+  }
+
+  async setXattr(path: string, name: string, value: Uint8Array): Promise<void> {
+    setXattr(this.#xattrLibc('lsetxattr', path), path, name, value);
+  }
+
+  // ---- durability ---------------------------------------------------------------
+
+  async fsync(path: string): Promise<void> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, READ_FLAGS);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    try {
+      await fh.sync();
+    } catch (e) {
+      rethrow(e, 'fsync', path);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async syncfs(path: string): Promise<void> {
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, O_RDONLY);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    try {
+      const libc = this.#libc();
+      if (libc === undefined) {
+        await fh.sync(); // weaker: flushes only this file or directory
+        return;
+      }
+      const [result, errno] = await libc.syncfs(fh.fd);
+      if (result !== 0) throw errnoError(errno, 'syncfs', path);
+    } catch (e) {
+      rethrow(e, 'syncfs', path);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+function createFlags(options: CreateOptions | undefined): number {
+  return O_WRONLY | O_CREAT | O_NOFOLLOW | ((options?.exclusive ?? true) ? O_EXCL : O_TRUNC);
+}
+
+/** `mkdir -p` with the same rules as memoryFs: an existing directory (followed) is fine, anything else EEXIST. */
+async function mkdirRecursive(path: string, mode: number): Promise<void> {
+  const existingDirIsFine = async (eexist: unknown): Promise<void> => {
+    const st = await fsp.stat(path).catch(() => undefined);
+    if (st === undefined || !st.isDirectory()) throw eexist;
+  };
+  try {
+    await fsp.mkdir(path, { mode });
+    return;
+  } catch (e) {
+    if (hasCode(e, 'EEXIST')) return existingDirIsFine(e);
+    if (!hasCode(e, 'ENOENT')) throw e;
+  }
+  const parent = lexicalDirname(path);
+  if (parent === path || parent === '.' || parent === '/') throw new FsError('ENOENT', 'mkdir', path);
+  await mkdirRecursive(parent, mode);
+  try {
+    await fsp.mkdir(path, { mode });
+  } catch (e) {
+    if (hasCode(e, 'EEXIST')) return existingDirIsFine(e);
+    throw e;
+  }
+}
+
+/**
+ * renameat2(RENAME_NOREPLACE) unavailable: a hard link is the atomic "create if absent"
+ * (EEXIST if the target exists), then the old name goes. Not atomic as a whole: a crash in
+ * between leaves both names. Directories cannot be hard-linked: lstat then rename, which
+ * races with a concurrent creator of the target.
+ */
+async function renameNoReplaceFallback(from: string, to: string): Promise<void> {
+  try {
+    const st = await fsp.lstat(from);
+    if (!st.isDirectory()) {
+      let linked = false;
+      try {
+        await fsp.link(from, to);
+        linked = true;
+      } catch (e) {
+        // No hard links on this filesystem (or too many): use the directory path below.
+        if (!hasCode(e, 'EPERM') && !hasCode(e, 'ENOTSUP') && !hasCode(e, 'EMLINK')) throw e;
+      }
+      if (linked) {
+        await fsp.unlink(from);
+        return;
+      }
+    }
+    try {
+      await fsp.lstat(to);
+      throw new FsError('EEXIST', 'rename', to);
+    } catch (e) {
+      if (!hasCode(e, 'ENOENT')) throw e;
+    }
+    await fsp.rename(from, to);
+  } catch (e) {
+    rethrow(e, 'rename', from);
+  }
+}
+
+async function ignoreEnoent(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!hasCode(e, 'ENOENT')) throw e;
+  }
+}
+
+/** Empties and removes a directory; entries are classified by readdir's d_type, so symlinks are unlinked, never entered. */
+async function removeDirectory(dir: string, limit: <T>(task: () => Promise<T>) => Promise<T>): Promise<void> {
+  let entries;
+  try {
+    entries = await limit(() => fsp.readdir(dir, { withFileTypes: true }));
+  } catch (e) {
+    if (hasCode(e, 'ENOENT')) return;
+    throw e;
+  }
+  await Promise.all(
+    entries.map((entry) => {
+      const child = `${dir}/${entry.name}`;
+      return entry.isDirectory() ? removeDirectory(child, limit) : ignoreEnoent(limit(() => fsp.unlink(child)));
+    }),
+  );
+  await ignoreEnoent(limit(() => fsp.rmdir(dir)));
+}
