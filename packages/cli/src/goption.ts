@@ -121,7 +121,6 @@ export function parseOptions(specs: readonly OptionSpec[], args: readonly string
   const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short!, s]));
   const options = new ParsedOptions();
   const positionals: string[] = [];
-  let help = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--') {
@@ -131,10 +130,8 @@ export function parseOptions(specs: readonly OptionSpec[], args: readonly string
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-      if (name === 'help' && eq < 0) {
-        help = true;
-        continue;
-      }
+      // GLib prints help as soon as it meets the option; later arguments are never looked at.
+      if (name === 'help' && eq < 0) return { options, positionals, help: true };
       const spec = byLong.get(name);
       if (spec === undefined) throw new CliError(`Unknown option ${arg}`);
       const shown = `--${name}`;
@@ -148,28 +145,27 @@ export function parseOptions(specs: readonly OptionSpec[], args: readonly string
       continue;
     }
     if (arg.startsWith('-') && arg.length > 1) {
-      const letters = [...arg.slice(1)];
-      if (!letters.every((c) => byShort.has(c) || c === 'h' || c === '?')) throw new CliError(`Unknown option ${arg}`);
-      let consumed = false;
-      for (const c of letters) {
+      // A cluster of short options, handled letter by letter as GLib does: an option taking a
+      // value takes the next argument; an unknown letter makes the whole argument unknown.
+      let next = i;
+      for (const c of arg.slice(1)) {
+        if (c === '?' || (c === 'h' && !byShort.has('h'))) return { options, positionals, help: true };
         const spec = byShort.get(c);
-        if (spec === undefined) {
-          help = true;
-          continue;
-        }
+        if (spec === undefined) throw new CliError(`Unknown option ${arg}`);
         const shown = `-${c}`;
         let value: string | undefined;
         if (spec.arg !== 'none') {
-          if (consumed) throw new CliError(`Error parsing option ${shown}`);
+          if (next > i) throw new CliError(`Error parsing option ${shown}`);
           if (i + 1 >= args.length) throw new CliError(`Missing argument for ${shown}`);
-          value = args[++i];
-          consumed = true;
+          next = i + 1;
+          value = args[next];
         }
         store(options, spec, value, shown);
       }
+      i = next;
       continue;
     }
     positionals.push(arg);
   }
-  return { options, positionals, help };
+  return { options, positionals, help: false };
 }

@@ -106,6 +106,6 @@ export class CaptureSink implements Sink {
 
   /** Everything written so far, decoded as UTF-8. */
   text(): string {
-    return new TextDecoder().decode(this.bytes());
+    return new TextDecoder('utf-8', { ignoreBOM: true }).decode(this.bytes());
   }
 }

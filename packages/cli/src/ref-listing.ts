@@ -9,10 +9,10 @@
 import { join } from 'node:path';
 import type { Fs } from '@ostree-ts/io';
 import { errnoOf } from './errno.js';
-import { withErrorPrefix } from './errors.js';
+import { readFileFollowing } from './fs-follow.js';
+import { CliError, withErrorPrefix } from './errors.js';
 import { hashTableOrder } from './hash-order.js';
 import { isValidRefFragment, parseRefspec, validateRemoteName } from './refspec.js';
-import { CliError } from './errors.js';
 
 /** Options for {@link listRefs}. */
 export interface ListRefsOptions {
@@ -35,7 +35,7 @@ async function readdirOrEmpty(fs: Fs, path: string): Promise<string[]> {
 
 async function readRefContents(fs: Fs, path: string): Promise<string> {
   try {
-    return new TextDecoder().decode(await fs.readFile(path)).replace(/[ \t\n\v\f\r]+$/, '');
+    return new TextDecoder().decode(await readFileFollowing(fs, path)).replace(/[ \t\n\v\f\r]+$/, '');
   } catch (e) {
     throw new CliError(`Opening ${path}: ${(e as Error).message}`, { cause: e });
   }

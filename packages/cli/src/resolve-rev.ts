@@ -9,6 +9,7 @@ import { isChecksum } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import type { Repo } from '@ostree-ts/repo';
 import { errnoOf, strerror } from './errno.js';
+import { readFileFollowing } from './fs-follow.js';
 import { CliError } from './errors.js';
 import { parseRefspec, validateChecksumArgument } from './refspec.js';
 
@@ -28,7 +29,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 async function readRefFile(fs: Fs, path: string, ref: string): Promise<string | undefined> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await readFileFollowing(fs, path);
   } catch (e) {
     const code = errnoOf(e);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -126,7 +126,7 @@ async function commitBody(inv: Invocation): Promise<string | undefined> {
   const file = inv.options.string('body-file');
   if (file === undefined) return inv.options.string('body');
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await inv.ctx.fs.readFile(inv.ctx.absolute(file)));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(await inv.ctx.fs.readFile(inv.ctx.absolute(file)));
   } catch (e) {
     throw new CliError(`${file}: ${strerror(e)}`, { cause: e });
   }

@@ -1,0 +1,127 @@
+/**
+ * `ostree-ts commit` against real `ostree commit`: same tree, same arguments, same checksum, in
+ * every repository mode; then real ostree must accept and read our repository.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ours, sh, theirs } from './helpers/run.js';
+import { makeTree } from './helpers/tree.js';
+
+const MODES = ['archive', 'bare-user-only', 'bare-user', 'bare'] as const;
+
+const COMMIT_ARGS = [
+  '-b',
+  'test/main',
+  '--timestamp=2021-01-01 00:00:00 +0000',
+  '-s',
+  'A crafted tree',
+  '-m',
+  'Body line one\n\nBody line three: ünïcödé',
+  '--add-metadata-string=version=42.1',
+  '--add-metadata-string=test.generator=ostree-ts',
+  '--add-metadata-string=test.empty=',
+  '--add-metadata=test.u64=uint64 5',
+  '--add-metadata=test.i32=-7',
+  '--add-metadata=test.flag=true',
+  "--add-metadata=test.list=['a', 'b', 'c']",
+  '--add-metadata=test.dict={"k": <1>}',
+  '--add-metadata=test.bytes=b"raw"',
+  '--bind-ref=test/other',
+  '--add-detached-metadata-string=test.detached=yes',
+];
+
+let tmp: string;
+let tree: string;
+let bootTree: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'ostree-ts-cli-commit-'));
+  [tree, bootTree] = await Promise.all([makeTree(), makeTree({ bootable: true })]);
+});
+
+afterAll(async () => {
+  await Promise.all([rm(tmp, { recursive: true, force: true }), rm(tree, { recursive: true, force: true }), rm(bootTree, { recursive: true, force: true })]);
+});
+
+async function listing(dir: string): Promise<string> {
+  const out = await sh('find', ['.', '-printf', '%p %y %m %U %G %s %l\\n'], dir);
+  return out.split('\n').sort().join('\n');
+}
+
+describe.each(MODES)('%s repo', (mode) => {
+  let mine: string;
+  let real: string;
+  beforeAll(async () => {
+    mine = join(tmp, `ours-${mode}`);
+    real = join(tmp, `theirs-${mode}`);
+    const a = await ours(['init', `--repo=${mine}`, `--mode=${mode}`]);
+    expect(a.stderr).toBe('');
+    const b = await theirs(['init', `--repo=${real}`, `--mode=${mode}`]);
+    expect(b.code).toBe(0);
+  });
+
+  it('init creates what ostree init creates', async () => {
+    expect(await listing(mine)).toBe(await listing(real));
+    expect(await readFile(join(mine, 'config'), 'utf8')).toBe(await readFile(join(real, 'config'), 'utf8'));
+  });
+
+  it('commit gives the same checksum as ostree, and ostree reads our repo', async () => {
+    const a = await ours([`--repo=${mine}`, 'commit', ...COMMIT_ARGS, tree]);
+    expect(a.stderr).toBe('');
+    expect(a.code).toBe(0);
+    const b = await theirs([`--repo=${real}`, 'commit', ...COMMIT_ARGS, tree]);
+    expect(b.stderr).toBe('');
+    expect(a.stdout).toBe(b.stdout);
+    const checksum = a.stdout.trim();
+
+    // Real ostree accepts our repository and reads our commit as its own.
+    const fsck = await theirs([`--repo=${mine}`, 'fsck']);
+    expect(fsck.stderr).toBe('');
+    expect(fsck.code).toBe(0);
+    expect(fsck.stdout).toContain('no errors found');
+    for (const args of [['ls', '-R', '-C', '-X'], ['log'], ['show']]) {
+      const theirsOnOurs = await theirs([`--repo=${mine}`, ...args, checksum]);
+      const oursOnOurs = await ours([`--repo=${mine}`, ...args, checksum]);
+      expect(oursOnOurs.stdout).toBe(theirsOnOurs.stdout);
+      expect(theirsOnOurs.code).toBe(0);
+    }
+    for (const path of ['/README', '/big/blob', '/links/relative', '/names/größe-日本語.txt']) {
+      const t = await theirs([`--repo=${mine}`, 'cat', checksum, path]);
+      const o = await ours([`--repo=${mine}`, 'cat', checksum, path]);
+      expect(Buffer.from(o.stdoutBytes).equals(Buffer.from(t.stdoutBytes))).toBe(true);
+      expect(o.code).toBe(t.code);
+    }
+    const detached = await theirs([`--repo=${mine}`, 'show', '--print-detached-metadata-key=test.detached', checksum]);
+    expect(detached.stdout).toBe("'yes'\n");
+
+    // Checkouts of our commit and of ostree's are identical.
+    const user = mode === 'bare' ? [] : ['-U'];
+    const outMine = join(tmp, `co-ours-${mode}`);
+    const outReal = join(tmp, `co-theirs-${mode}`);
+    expect((await theirs([`--repo=${mine}`, 'checkout', ...user, checksum, outMine])).code).toBe(0);
+    expect((await theirs([`--repo=${real}`, 'checkout', ...user, checksum, outReal])).code).toBe(0);
+    expect(await listing(outMine)).toBe(await listing(outReal));
+    expect(await sh('sha256sum', ['big/blob', 'README', 'hard/b'], outMine)).toBe(await sh('sha256sum', ['big/blob', 'README', 'hard/b'], outReal));
+  });
+
+  it('--bootable commit gives the same checksum as ostree', async () => {
+    const args = ['commit', '-b', 'test/boot', '--bootable', '--timestamp=@1600000000', '--add-metadata-string=version=1', '--add-metadata=x=uint32 7', bootTree];
+    const a = await ours([`--repo=${mine}`, ...args]);
+    const b = await theirs([`--repo=${real}`, ...args]);
+    expect(a.stderr).toBe('');
+    expect(a.stdout).toBe(b.stdout);
+    const keys = await ours([`--repo=${mine}`, 'show', '--print-metadata-key=ostree.linux', 'test/boot']);
+    expect(keys.stdout).toBe("'6.1.0-test'\n");
+  });
+
+  it('a second commit records its parent and both refs match ostree', async () => {
+    const args = ['commit', '-b', 'test/main', '--timestamp=2021-01-02T00:00:00Z', '-s', 'second', '--owner-uid=0', '--owner-gid=0', '--no-xattrs', tree];
+    const a = await ours([`--repo=${mine}`, ...args]);
+    const b = await theirs([`--repo=${real}`, ...args]);
+    expect(a.stdout).toBe(b.stdout);
+    expect((await ours([`--repo=${mine}`, 'log', 'test/main'])).stdout).toBe((await theirs([`--repo=${real}`, 'log', 'test/main'])).stdout);
+    expect((await ours([`--repo=${mine}`, 'refs'])).stdout.split('\n').sort()).toEqual((await theirs([`--repo=${real}`, 'refs'])).stdout.split('\n').sort());
+  });
+});
