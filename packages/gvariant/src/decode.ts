@@ -204,7 +204,7 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
     return (c, s, e) => {
       if (e - s > maxLength) throw invalidData(`${type} at byte ${s} nests values more than ${MAX_DEPTH} levels deep`);
       if (--c.budget < 0) overBudget();
-      return new Uint8Array(c.u8.buffer, c.u8.byteOffset + s, e - s);
+      return c.u8.subarray(s, e);
     };
   }
   const elDec = buildDecoder(el, depth + 1, lookup);
@@ -216,8 +216,10 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
       if (len % size !== 0) throw invalidData(`${type} at byte ${s}: size ${len} is not a multiple of ${size}`);
       // Fail before doing the work when the elements alone would exceed the budget.
       if (--c.budget < 0 || (len / size) * perElement > c.budget) overBudget();
-      const out: unknown[] = [];
-      for (let p = s; p < e; p += size) out.push(elDec(c, p, p + size));
+      // Exact-size arrays: push() would over-allocate capacity for every container.
+      const n = len / size;
+      const out = new Array<unknown>(n);
+      for (let i = 0, p = s; i < n; i++, p += size) out[i] = elDec(c, p, p + size);
       return out;
     };
   }
@@ -238,7 +240,7 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
       return [];
     }
     if (c.strict && framedSize(dataEnd, n) !== size) throw notNormal(`${type} at byte ${s}: framing offsets wider than needed`);
-    const out: unknown[] = [];
+    const out = new Array<unknown>(n);
     let pos = s;
     let tp = s + dataEnd;
     for (let i = 0; i < n; i++, tp += w) {
@@ -247,7 +249,7 @@ function arrayDecoder(node: TypeNode, el: TypeNode, depth: number, lookup: Decod
       const end = s + rel;
       if (rel > dataEnd || end < start) throw invalidData(`${type} at byte ${s}: element ${i} has an out-of-order framing offset`);
       if (c.strict && start !== pos) checkZero(c, pos, start, 'padding');
-      out.push(elDec(c, start, end));
+      out[i] = elDec(c, start, end);
       pos = end;
     }
     return out;
@@ -282,7 +284,7 @@ function tupleDecoder(node: TypeNode, members: readonly TypeNode[], depth: numbe
     const tableStart = e - w * nOff;
     if (tableStart < s) throw invalidData(`${type} at byte ${s}: too small for its framing offsets`);
     if (--c.budget < 0) overBudget();
-    const out: unknown[] = [];
+    const out = new Array<unknown>(n);
     let pos = s;
     for (let i = 0; i < n; i++) {
       const start = pos + ((-pos) & masks[i]!);
@@ -290,7 +292,7 @@ function tupleDecoder(node: TypeNode, members: readonly TypeNode[], depth: numbe
       const end = k === FIXED ? start + sizes[i]! : k === LAST ? tableStart : s + readOffset(u8, e - w * (k + 1), w);
       if (end < start || end > tableStart) throw invalidData(`${type} at byte ${s}: member ${i} is out of bounds`);
       if (c.strict && start !== pos) checkZero(c, pos, start, 'padding');
-      out.push(decs[i]!(c, start, end));
+      out[i] = decs[i]!(c, start, end);
       pos = end;
     }
     if (c.strict) {

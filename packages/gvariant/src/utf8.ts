@@ -27,27 +27,69 @@ const decoder = new TextDecoderCtor('utf-8', { fatal: true, ignoreBOM: true });
 export function readString(u8: Uint8Array, start: number, end: number): string {
   const last = end - 1;
   if (last < start || u8[last] !== 0) throw invalidData(`string at byte ${start} is not NUL-terminated`);
-  // Short ASCII strings (file names, keys) are cheaper to build by hand than through TextDecoder.
-  if (last - start <= 16) {
-    let out = '';
-    for (let i = start; i < last; i++) {
-      const b = u8[i]!;
-      if (b === 0 || b >= 0x80) return readSlow(u8, start, last);
-      out += String.fromCharCode(b);
-    }
-    return out;
+  const n = last - start;
+  // Short ASCII strings (file names, keys, refs) are much cheaper to build by hand than through
+  // TextDecoder, whose per-call cost dominates below ~64 bytes.
+  if (n > 64) return readSlow(u8, start, last);
+  let hash = n;
+  for (let i = start; i < last; i++) {
+    const b = u8[i]!;
+    if (b === 0 || b >= 0x80) return readSlow(u8, start, last);
+    hash = Math.imul(hash ^ b, 0x9e3779b1);
   }
-  return readSlow(u8, start, last);
+  if (n > CACHED_MAX) return ascii(u8, start, last);
+  // Dictionary keys repeat (every a{sv} entry of a summary has the same keys): a small cache of
+  // recent short strings returns the same flat string instead of building it again.
+  const slot = hash >>> (32 - CACHE_BITS);
+  const hit = cache[slot];
+  if (hit !== undefined && hit.length === n) {
+    let j = 0;
+    while (j < n && hit.charCodeAt(j) === u8[start + j]) j++;
+    if (j === n) return hit;
+  }
+  const s = ascii(u8, start, last);
+  cache[slot] = s;
+  return s;
+}
+
+const CACHE_BITS = 10;
+const CACHED_MAX = 32;
+const cache: Array<string | undefined> = new Array<string | undefined>(1 << CACHE_BITS).fill(undefined);
+const fcc = String.fromCharCode;
+
+/** Builds a string from checked ASCII bytes, eight per call (few intermediate strings). */
+function ascii(u8: Uint8Array, i: number, last: number): string {
+  let out = '';
+  for (; i + 8 <= last; i += 8) out += fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!, u8[i + 3]!, u8[i + 4]!, u8[i + 5]!, u8[i + 6]!, u8[i + 7]!);
+  switch (last - i) {
+    case 1:
+      return out + fcc(u8[i]!);
+    case 2:
+      return out + fcc(u8[i]!, u8[i + 1]!);
+    case 3:
+      return out + fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!);
+    case 4:
+      return out + fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!, u8[i + 3]!);
+    case 5:
+      return out + fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!, u8[i + 3]!, u8[i + 4]!);
+    case 6:
+      return out + fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!, u8[i + 3]!, u8[i + 4]!, u8[i + 5]!);
+    case 7:
+      return out + fcc(u8[i]!, u8[i + 1]!, u8[i + 2]!, u8[i + 3]!, u8[i + 4]!, u8[i + 5]!, u8[i + 6]!);
+    default:
+      return out;
+  }
 }
 
 function readSlow(u8: Uint8Array, start: number, last: number): string {
-  const nul = u8.indexOf(0, start);
-  if (nul < last) throw invalidData(`string at byte ${start} contains a NUL byte`);
+  let s: string;
   try {
-    return decoder.decode(u8.subarray(start, last));
+    s = decoder.decode(u8.subarray(start, last));
   } catch {
     throw invalidData(`string at byte ${start} is not valid UTF-8`);
   }
+  if (s.indexOf('\0') >= 0) throw invalidData(`string at byte ${start} contains a NUL byte`);
+  return s;
 }
 
 /**
