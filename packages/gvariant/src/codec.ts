@@ -8,7 +8,13 @@ import { finishPath, Writer } from './encode.js';
 import { GVariantError, describe, invalidData } from './errors.js';
 import type { ValueOf } from './value-types.js';
 
-/** Options for {@link Codec.decode}. */
+/**
+ * Options for {@link Codec.decode}.
+ * @example
+ * ```ts
+ * codec('(uuua(ayay))').decode(bytes, { strict: true, byteswap: true }); // ostree dirmeta
+ * ```
+ */
 export interface DecodeOptions {
   /**
    * Reject input that is not in GLib's normal form with `GVARIANT_NOT_NORMAL`, exactly where
@@ -20,13 +26,27 @@ export interface DecodeOptions {
   byteswap?: boolean;
 }
 
-/** Options for {@link Codec.encode}. */
+/**
+ * Options for {@link Codec.encode}.
+ * @example
+ * ```ts
+ * codec('q').encode(0x1234, { byteswap: true }); // 12 34
+ * ```
+ */
 export interface EncodeOptions {
   /** Write numbers big-endian (GLib `g_variant_byteswap`); framing offsets stay little-endian. */
   byteswap?: boolean;
 }
 
-/** Encoder/decoder for one GVariant type, obtained from {@link codec}. */
+/**
+ * Encoder/decoder for one GVariant type, obtained from {@link codec}.
+ * @example
+ * ```ts
+ * const c: Codec<[string, number]> = codec('(su)');
+ * c.fixedSize; // undefined: variable-size
+ * c.decode(c.encode(['a', 5])); // ['a', 5]
+ * ```
+ */
 export interface Codec<T> {
   /** The type string. */
   readonly type: string;

@@ -8,6 +8,11 @@ import type { ValueOf } from './value-types.js';
 /**
  * A value of GVariant type `v`: any value together with its type string. Decoding produces plain
  * objects of this shape; encoding accepts any object of this shape (the value is checked then).
+ * @example
+ * ```ts
+ * const v: Variant = codec('v').decode(bytes);
+ * if (v.type === 't') console.log(v.value as bigint);
+ * ```
  */
 export interface Variant {
   /** Type string of `value`, e.g. `'s'` or `'a{sv}'`. */

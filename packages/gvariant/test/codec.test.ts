@@ -342,6 +342,18 @@ describe('framing offsets', () => {
   });
 });
 
+describe('README example', () => {
+  it('runs as documented', () => {
+    const dirtree = codec('(a(say)a(sayay))');
+    const checksum = new Uint8Array(32).fill(0xab);
+    const bytes = dirtree.encode([[['README', checksum]], []]);
+    const [files] = dirtree.decode(bytes, { strict: true });
+    expect([files[0]![0], files[0]![1].buffer === bytes.buffer]).toEqual(['README', true]);
+    const meta = codec('a{sv}').encode([['version', variant('s', '1.0')]]);
+    expect(codec('a{sv}').decode(meta)).toEqual([['version', { type: 's', value: '1.0' }]]);
+  });
+});
+
 describe('variant()', () => {
   it('validates the type string and freezes', () => {
     const v = variant('a{sv}', [['k', variant('u', 1)]]);
