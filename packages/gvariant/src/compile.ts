@@ -38,6 +38,10 @@ const cache = new Map<string, CompiledType>();
  * @param type - GVariant type string
  * @returns the compiled type
  * @throws {GVariantError} `GVARIANT_INVALID_TYPE` for invalid type strings
+ * @example
+ * ```ts
+ * compile('a{sv}').node.kind; // 'array'
+ * ```
  */
 export function compile(type: string): CompiledType {
   return lookup(type, true);

@@ -46,6 +46,10 @@ export type DecoderLookup = (type: string) => DecoderEntry;
  * small input into a huge object graph.
  * @param size - input length in bytes
  * @returns allocation budget
+ * @example
+ * ```ts
+ * decodeBudget(100); // 66336
+ * ```
  */
 export function decodeBudget(size: number): number {
   return 65536 + 8 * size;
@@ -83,6 +87,10 @@ function unitConstant(node: TypeNode): readonly unknown[] | undefined {
  * @param depth - depth of this node below the root of its compiled type
  * @param lookup - resolves type strings found inside variants
  * @returns the decoder
+ * @example
+ * ```ts
+ * const dec = buildDecoder(parseType('(su)'), 0, compile);
+ * ```
  */
 export function buildDecoder(node: TypeNode, depth: number, lookup: DecoderLookup): Decoder {
   if (depth >= MAX_DEPTH) {

@@ -78,6 +78,10 @@ function withPath(e: unknown, seg: string): unknown {
  * Prefixes an encoding error's message with where in the value it happened, e.g. `value[2][0]`.
  * @param e - caught error
  * @returns the same error
+ * @example
+ * ```ts
+ * throw finishPath(err); // 'at value[1]: expected …'
+ * ```
  */
 export function finishPath(e: unknown): unknown {
   if (e instanceof GVariantError) {
@@ -101,6 +105,10 @@ function bad(expected: string, v: unknown): GVariantError {
  * @param depth - depth of this node below the root of its compiled type
  * @param lookup - resolves variant type strings
  * @returns the encoder
+ * @example
+ * ```ts
+ * const enc = buildEncoder(parseType('(su)'), 0, compile);
+ * ```
  */
 export function buildEncoder(node: TypeNode, depth: number, lookup: EncoderLookup): Encoder {
   if (depth >= MAX_DEPTH) {

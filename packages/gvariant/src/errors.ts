@@ -61,27 +61,67 @@ export function isGVariantError(e: unknown, code?: GVariantErrorCode): e is GVar
   return e instanceof GVariantError && (code === undefined || e.code === code);
 }
 
-/** @internal Shorthand constructors; decoding paths throw these, so keep them cheap. */
+/**
+ * @internal Builds a `GVARIANT_INVALID_DATA` error (decoding paths throw these, so keep them cheap).
+ * @param message - detail
+ * @returns the error, to be thrown
+ * @example
+ * ```ts
+ * throw invalidData('offset out of range');
+ * ```
+ */
 export function invalidData(message: string): GVariantError {
   return new GVariantError('GVARIANT_INVALID_DATA', message);
 }
 
-/** @internal */
+/**
+ * @internal Builds a `GVARIANT_NOT_NORMAL` error.
+ * @param message - detail
+ * @returns the error, to be thrown
+ * @example
+ * ```ts
+ * if (strict) throw notNormal('non-zero padding');
+ * ```
+ */
 export function notNormal(message: string): GVariantError {
   return new GVariantError('GVARIANT_NOT_NORMAL', message);
 }
 
-/** @internal */
+/**
+ * @internal Builds a `GVARIANT_INVALID_VALUE` error.
+ * @param message - detail
+ * @returns the error, to be thrown
+ * @example
+ * ```ts
+ * throw invalidValue('expected boolean');
+ * ```
+ */
 export function invalidValue(message: string): GVariantError {
   return new GVariantError('GVARIANT_INVALID_VALUE', message);
 }
 
-/** @internal */
+/**
+ * @internal Builds a `GVARIANT_INVALID_TYPE` error.
+ * @param message - detail
+ * @returns the error, to be thrown
+ * @example
+ * ```ts
+ * throw invalidType('unexpected character');
+ * ```
+ */
 export function invalidType(message: string): GVariantError {
   return new GVariantError('GVARIANT_INVALID_TYPE', message);
 }
 
-/** @internal Short, safe description of a JS value for error messages. */
+/**
+ * @internal Short, safe description of a JS value for error messages.
+ * @param v - any value
+ * @returns a short description
+ * @example
+ * ```ts
+ * describe(new Uint8Array(3)); // 'Uint8Array(3)'
+ * ```
+ */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `array(${v.length})`;

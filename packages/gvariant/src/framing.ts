@@ -32,6 +32,10 @@ let widthRuleOverride: ((size: number) => number) | undefined;
  * unless a test replaced the rule.
  * @param size - total container size in bytes
  * @returns 0, 1, 2, 4 or 8
+ * @example
+ * ```ts
+ * readerOffsetWidth(300); // 2
+ * ```
  */
 export function readerOffsetWidth(size: number): number {
   return widthRuleOverride === undefined ? offsetWidthForSize(size) : widthRuleOverride(size);
@@ -41,6 +45,10 @@ export function readerOffsetWidth(size: number): number {
  * @internal Replaces the decoder's width rule (undefined restores GLib's), so tests can decode
  * crafted small containers with 8-byte framing offsets. Never exported from the package.
  * @param rule - size to width, or undefined
+ * @example
+ * ```ts
+ * setReaderOffsetWidthRuleForTesting(() => 8); // …test…; then pass undefined
+ * ```
  */
 export function setReaderOffsetWidthRuleForTesting(rule: ((size: number) => number) | undefined): void {
   widthRuleOverride = rule;
@@ -73,6 +81,10 @@ export function framingWidth(bodySize: number, count: number): 1 | 2 | 4 | 8 {
  * @param bodySize - bytes before the offset table
  * @param count - number of offsets
  * @returns bodySize + count × width
+ * @example
+ * ```ts
+ * framedSize(5, 2); // 7
+ * ```
  */
 export function framedSize(bodySize: number, count: number): number {
   return bodySize + count * framingWidth(bodySize, count);
@@ -91,6 +103,10 @@ const TOO_LARGE = Number.MAX_SAFE_INTEGER;
  * @param pos - index of the first byte
  * @param width - 0, 1, 2, 4 or 8 (0 reads as 0, as GLib does for empty containers)
  * @returns the offset
+ * @example
+ * ```ts
+ * readOffset(Uint8Array.of(0x34, 0x12), 0, 2); // 0x1234
+ * ```
  */
 export function readOffset(u8: Uint8Array, pos: number, width: number): number {
   switch (width) {
@@ -116,6 +132,10 @@ export function readOffset(u8: Uint8Array, pos: number, width: number): number {
  * @param pos - index of the first byte
  * @param value - non-negative safe integer that fits `width`
  * @param width - 1, 2, 4 or 8
+ * @example
+ * ```ts
+ * writeOffset(out, 10, 257, 2); // 01 01
+ * ```
  */
 export function writeOffset(u8: Uint8Array, pos: number, value: number, width: number): void {
   switch (width) {

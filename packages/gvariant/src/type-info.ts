@@ -32,6 +32,10 @@ const BASIC: Record<BasicCode, Layout> = {
  * Layout of a basic type.
  * @param code - one of `bynqiuxthdsog`
  * @returns its alignment and fixed size (0 for strings)
+ * @example
+ * ```ts
+ * basicLayout('t'); // { alignment: 8, fixedSize: 8 }
+ * ```
  */
 export function basicLayout(code: BasicCode): Layout {
   return BASIC[code];
@@ -44,6 +48,10 @@ export const VARIANT_LAYOUT: Layout = { alignment: 8, fixedSize: 0 };
  * Arrays and maybes take their element's alignment and are always variable-sized.
  * @param element - layout of the element type
  * @returns the container's layout
+ * @example
+ * ```ts
+ * elementContainerLayout(basicLayout('u')); // { alignment: 4, fixedSize: 0 }
+ * ```
  */
 export function elementContainerLayout(element: Layout): Layout {
   return { alignment: element.alignment, fixedSize: 0 };
@@ -55,6 +63,10 @@ export function elementContainerLayout(element: Layout): Layout {
  * and the unit tuple `()` occupies one byte.
  * @param members - member layouts in order
  * @returns the tuple's layout
+ * @example
+ * ```ts
+ * tupleLayout([basicLayout('y'), basicLayout('t')]); // { alignment: 8, fixedSize: 16 }
+ * ```
  */
 export function tupleLayout(members: readonly Layout[]): Layout {
   let alignment: 1 | 2 | 4 | 8 = 1;
@@ -79,6 +91,10 @@ export function tupleLayout(members: readonly Layout[]): Layout {
  * @param pos - position
  * @param alignment - 1, 2, 4 or 8
  * @returns the next multiple of `alignment` at or after `pos`
+ * @example
+ * ```ts
+ * alignUp(9, 8); // 16
+ * ```
  */
 export function alignUp(pos: number, alignment: number): number {
   return pos + ((-pos) & (alignment - 1));

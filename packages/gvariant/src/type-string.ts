@@ -161,16 +161,6 @@ export function isValidTypeString(type: string): boolean {
   }
 }
 
-/**
- * Scans one complete type starting at `start` in `s` (no allocation), with GLib's depth limit.
- * @param s - string to scan
- * @param start - index to start at
- * @returns index just after the type, or -1 if there is no valid definite type there
- */
-export function scanType(s: string, start: number): number {
-  return scan(s, start, MAX_DEPTH);
-}
-
 function scan(s: string, p: number, budget: number): number {
   if (p >= s.length) return -1;
   const c = s.charCodeAt(p++);
@@ -201,6 +191,10 @@ function scan(s: string, p: number, budget: number): number {
  * `ybnqiuxthdvasog(){}` (no maybes), forming zero or more complete types.
  * @param s - candidate signature
  * @returns true when valid
+ * @example
+ * ```ts
+ * isSignature('a{sv}s'); // true
+ * ```
  */
 export function isSignature(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -218,6 +212,10 @@ export function isSignature(s: string): boolean {
  * Whether `s` is a D-Bus object path: `/`, or `/`-separated non-empty segments of `[A-Za-z0-9_]`.
  * @param s - candidate path
  * @returns true when valid
+ * @example
+ * ```ts
+ * isObjectPath('/org/a_1'); // true
+ * ```
  */
 export function isObjectPath(s: string): boolean {
   const n = s.length;

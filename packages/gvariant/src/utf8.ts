@@ -23,6 +23,10 @@ const decoder = new TextDecoderCtor('utf-8', { fatal: true, ignoreBOM: true });
  * @param end - one past the terminating NUL
  * @returns the string without its terminator
  * @throws {GVariantError} `GVARIANT_INVALID_DATA` when unterminated, with interior NUL or bad UTF-8
+ * @example
+ * ```ts
+ * readString(Uint8Array.of(0x61, 0), 0, 2); // 'a'
+ * ```
  */
 export function readString(u8: Uint8Array, start: number, end: number): string {
   const last = end - 1;
@@ -100,6 +104,10 @@ function readSlow(u8: Uint8Array, start: number, last: number): string {
  * @param s - string to write
  * @returns position after the terminator
  * @throws {GVariantError} `GVARIANT_INVALID_VALUE` for NUL characters or lone surrogates
+ * @example
+ * ```ts
+ * const end = writeString(buf, 0, 'héllo'); // 7
+ * ```
  */
 export function writeString(u8: Uint8Array, pos: number, s: string): number {
   const n = s.length;
