@@ -13,8 +13,13 @@ import type { RepoFile } from './repo-tree.js';
 
 type Entry = readonly [string, Variant];
 
+/** How a GVariant parse error of `KEY=VALUE` is worded (commit's wording by default). */
+export type ParseErrorWording = (arg: string, value: string, message: string) => string;
+
+const commitWording: ParseErrorWording = (arg, _value, message) => `Parsing ${arg}: ${message}`;
+
 /** `KEY=VALUE` arguments as metadata entries; VALUE is a string or, with `asVariant`, GVariant text. */
-export function keyValueEntries(args: readonly string[], asVariant: boolean): Entry[] {
+export function keyValueEntries(args: readonly string[], asVariant: boolean, wording: ParseErrorWording = commitWording): Entry[] {
   return args.map((s) => {
     const eq = s.indexOf('=');
     if (eq < 0) throw new CliError(`Missing '=' in KEY=VALUE metadata '${s}'`);
@@ -24,7 +29,7 @@ export function keyValueEntries(args: readonly string[], asVariant: boolean): En
     try {
       return [key, parseVariantText(value)];
     } catch (e) {
-      if (e instanceof VariantParseError) throw new CliError(`Parsing ${s}: ${e.message}`, { cause: e });
+      if (e instanceof VariantParseError) throw new CliError(wording(s, value, e.message), { cause: e });
       throw e;
     }
   });

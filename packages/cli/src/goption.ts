@@ -118,7 +118,10 @@ function store(opts: ParsedOptions, spec: OptionSpec, value: string | undefined,
  */
 export function parseOptions(specs: readonly OptionSpec[], args: readonly string[]): ParseResult {
   const byLong = new Map(specs.map((s) => [s.long, s]));
-  const byShort = new Map(specs.filter((s) => s.short !== undefined).map((s) => [s.short!, s]));
+  // With two options on one letter (summary's -v/--view and the global -v/--verbose) the
+  // first one listed takes it, as in GLib, whose help also hides the later one's letter.
+  const byShort = new Map<string, OptionSpec>();
+  for (const s of specs) if (s.short !== undefined && !byShort.has(s.short)) byShort.set(s.short, s);
   const options = new ParsedOptions();
   const positionals: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -30,7 +30,15 @@ function entryWidth(o: OptionSpec): number {
 
 /** Formats a help screen. */
 export function formatHelp(h: HelpContent): string {
-  const visible = h.options.filter((o) => !o.hidden);
+  const seen = new Set<string>();
+  const visible = h.options
+    .filter((o) => !o.hidden)
+    .map((o) => {
+      if (o.short === undefined) return o;
+      if (seen.has(o.short)) return { ...o, short: undefined };
+      seen.add(o.short);
+      return o;
+    });
   const maxLength = Math.max(width('-?, --help'), ...visible.map(entryWidth)) + 4;
   let s = `Usage:\n  ${h.program} [OPTION…]`;
   if (h.parameters !== '') s += ` ${h.parameters}`;

@@ -22,6 +22,23 @@ describe.each(REPO_MODES)('golden %s repo', (mode) => {
     expect(r.stdout).toBe(manifest.ostreeOutputs.refs);
   });
 
+  it('fsck', async () => {
+    const r = await run('fsck');
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: manifest.fsck.exitCode,
+      stdout: manifest.fsck.stdout,
+      stderr: manifest.fsck.stderr,
+    });
+  });
+
+  if (manifest.ostreeOutputs.summaryView !== undefined) {
+    it('summary --view', async () => {
+      const r = await run('summary', '--view');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(manifest.ostreeOutputs.summaryView);
+    });
+  }
+
   describe.each(manifest.commits.map((c) => [c.checksum.slice(0, 12), c] as const))('commit %s', (_, c) => {
     it.each([
       ['log', ['log'], c.ostree.log],

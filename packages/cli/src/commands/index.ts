@@ -7,25 +7,31 @@ import type { CommandSpec } from '../command.js';
 import { catCommand } from './cat.js';
 import { commitCommand } from './commit.js';
 import { configCommand } from './config.js';
+import { fsckCommand } from './fsck.js';
 import { initCommand } from './init.js';
 import { logCommand } from './log.js';
 import { lsCommand } from './ls.js';
+import { pruneCommand } from './prune.js';
 import { refsCommand } from './refs.js';
 import { remoteCommand } from './remote.js';
 import { revParseCommand } from './rev-parse.js';
 import { showCommand } from './show.js';
+import { summaryCommand } from './summary.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   catCommand,
   commitCommand,
   configCommand,
+  fsckCommand,
   initCommand,
   logCommand,
   lsCommand,
+  pruneCommand,
   refsCommand,
   remoteCommand,
   revParseCommand,
   showCommand,
+  summaryCommand,
 ];
 
 /** ostree commands ostree-ts does not implement (a clearer error than "Unknown command"). */
@@ -37,14 +43,11 @@ export const NOT_IMPLEMENTED: readonly string[] = [
   'diff',
   'export',
   'find-remotes',
-  'fsck',
   'gpg-sign',
-  'prune',
   'pull',
   'pull-local',
   'reset',
   'sign',
   'static-delta',
-  'summary',
   'trivial-httpd',
 ];
