@@ -65,3 +65,18 @@ export function localIso8601(seconds: bigint, timeZone: string | undefined): str
   if (off % 60 !== 0) zone += `:${two(off % 60)}`;
   return `${p.year}-${two(p.month)}-${two(p.day)}T${two(p.hour)}:${two(p.minute)}:${two(p.second)}${zone}`;
 }
+
+/**
+ * Seconds since the epoch of a local wall-clock time in `timeZone` (or the process's zone).
+ * Ambiguous or skipped times (DST changes) resolve like mktime() with tm_isdst = -1 usually
+ * does: to the first matching instant.
+ */
+export function localToEpoch(year: number, month: number, day: number, hour: number, minute: number, second: number, timeZone: string | undefined): number {
+  const wall = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  wall.setUTCFullYear(year);
+  const wallMs = wall.getTime();
+  // Two refinements find the offset in force at the resulting instant.
+  let guess = wallMs;
+  for (let i = 0; i < 2; i++) guess = wallMs - partsIn(guess, timeZone).offsetSeconds * 1000;
+  return Math.floor(guess / 1000);
+}

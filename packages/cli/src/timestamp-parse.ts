@@ -3,9 +3,10 @@
  * accepts the forms people use with it: `@SECONDS` (fraction truncated toward -inf),
  * `now`, and ISO-8601-like dates `YYYY-MM-DD[( |T)HH:MM[:SS[.frac]]][ ][ZONE]` where ZONE is
  * `Z`, `UTC`, `GMT` or `±HH[[:]MM]` (case-insensitive). Without a zone the time is local, as
- * with parse_datetime.
+ * with parse_datetime (`$TZ` of the command's environment when given).
  * @module
  */
+import { localToEpoch } from './local-time.js';
 
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
@@ -15,7 +16,7 @@ function daysInMonth(year: number, month: number): number {
  * Seconds since the epoch, or undefined when the text is not understood (ostree then fails
  * with "Could not parse 'TEXT'").
  */
-export function parseTimestamp(text: string, now: () => number = Date.now): bigint | undefined {
+export function parseTimestamp(text: string, timeZone?: string, now: () => number = Date.now): bigint | undefined {
   const s = text.trim();
   const epoch = /^@([+-]?)(\d+)(?:[.,](\d+))?$/.exec(s);
   if (epoch !== null) {
@@ -40,9 +41,7 @@ export function parseTimestamp(text: string, now: () => number = Date.now): bigi
     const offset = (Number(m[9]) * 60 + Number(m[10] ?? 0)) * (m[8] === '-' ? -1 : 1);
     ms = Date.UTC(year, month - 1, day, hour, minute, second) - offset * 60_000;
   } else {
-    const local = new Date(year, month - 1, day, hour, minute, second);
-    local.setFullYear(year);
-    ms = local.getTime();
+    ms = localToEpoch(year, month, day, hour, minute, second, timeZone) * 1000;
   }
   return BigInt(Math.floor(ms / 1000));
 }

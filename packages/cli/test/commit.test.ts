@@ -125,3 +125,85 @@ describe.each(MODES)('%s repo', (mode) => {
     expect((await ours([`--repo=${mine}`, 'refs'])).stdout.split('\n').sort()).toEqual((await theirs([`--repo=${real}`, 'refs'])).stdout.split('\n').sort());
   });
 });
+
+describe('commit options match ostree', () => {
+  let small: string;
+  beforeAll(async () => {
+    small = join(tmp, 'small');
+    await sh('sh', ['-c', `mkdir -p ${small}/d && echo one > ${small}/d/f && chmod 0700 ${small}/d && printf 'body from a file\\n' > ${tmp}/body.txt`]);
+  });
+
+  type Case = readonly [name: string, commits: readonly (readonly string[])[], initArgs?: readonly string[]];
+  const cases: readonly Case[] = [
+    ['--orphan (an empty ref binding)', [['--orphan']]],
+    ['--orphan --no-bindings', [['--orphan', '--no-bindings']]],
+    ['-b with --bind-ref, sorted', [['-b', 'zz', '--bind-ref=aa', '--bind-ref=mm']]],
+    ['a collection binding', [['-b', 'main']], ['--collection-id=org.example.Os']],
+    ['a collection binding given explicitly', [['-b', 'main', '--add-metadata-string=ostree.collection-binding=mine']], ['--collection-id=org.example.Os']],
+    ['a parent from the branch', [['-b', 'main', '-s', 'one'], ['-b', 'main', '-s', 'two']]],
+    ['--parent=none', [['-b', 'main'], ['-b', 'main', '--parent=none']]],
+    ['--skip-if-unchanged', [['-b', 'main'], ['-b', 'main', '--skip-if-unchanged', '-s', 'ignored']]],
+    ['--keep-metadata', [['-b', 'main', '--add-metadata-string=version=7', '--add-metadata=n=uint64 1'], ['-b', 'main', '--keep-metadata=version', '--keep-metadata=n']]],
+    ['--keep-metadata of a missing key', [['-b', 'main'], ['-b', 'main', '--keep-metadata=nope']]],
+    ['--canonical-permissions', [['-b', 'main', '--canonical-permissions']]],
+    ['--owner-uid and --owner-gid', [['-b', 'main', '--owner-uid=42', '--owner-gid=43']]],
+    ['--tree=dir=', [['-b', 'main', `--tree=dir=SMALL`]]],
+    ['--body-file and a multi-line subject', [['-b', 'main', '-s', 'line one\nline two', `--body-file=BODY`]]],
+    ['--table-output', [['-b', 'main', '--table-output']]],
+    ['a remote ref as branch', [['-b', 'origin:main']]],
+    ['--add-metadata with every common form', [['-b', 'main', '--add-metadata=a=@as []', '--add-metadata=b=<int64 -1>', '--add-metadata=c=(1, "x")', '--add-metadata=d=just 5', '--add-metadata=e=3.25', '--add-metadata=f=byte 0xff', '--add-metadata=g=[<1>, <"x">]']]],
+    ['duplicate metadata keys', [['-b', 'main', '--add-metadata-string=k=1', '--add-metadata=k=2']]],
+    ['duplicate metadata keys with --bootable', [['-b', 'main', '--add-metadata-string=k=1', '--add-metadata=k=2', '--bootable']]],
+    ['--bootable without a kernel', [['-b', 'main', '--bootable']]],
+    ['--fsync=false and --link-checkout-speedup', [['-b', 'main', '--fsync=false', '--link-checkout-speedup']]],
+  ];
+
+  it.each(cases.map((c) => [c[0], c] as const))('%s', async (name, [, commits, initArgs = []]) => {
+    const a = join(tmp, `opt-ours-${commits.length}-${Math.random().toString(36).slice(2)}`);
+    const b = join(tmp, `opt-theirs-${commits.length}-${Math.random().toString(36).slice(2)}`);
+    await ours(['init', `--repo=${a}`, '--mode=archive', ...initArgs]);
+    await theirs(['init', `--repo=${b}`, '--mode=archive', ...initArgs]);
+    const kernelTree = name.includes('--bootable without') ? small : name.includes('--bootable') ? bootTree : small;
+    for (const args of commits) {
+      const resolved = args.map((x) => x.replace('SMALL', small).replace('BODY', join(tmp, 'body.txt')));
+      const usesTree = resolved.some((x) => x.startsWith('--tree='));
+      const full = ['commit', '--timestamp=@1700000000', ...resolved, ...(usesTree ? [] : [kernelTree])];
+      const x = await ours([`--repo=${a}`, ...full]);
+      const y = await theirs([`--repo=${b}`, ...full]);
+      expect({ code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({ code: y.code, stdout: y.stdout, stderr: y.stderr });
+    }
+    const refsA = (await ours([`--repo=${a}`, 'refs'])).stdout;
+    expect(refsA.split('\n').sort()).toEqual((await theirs([`--repo=${b}`, 'refs'])).stdout.split('\n').sort());
+    for (const ref of refsA.split('\n').filter((r) => r !== '')) {
+      expect((await ours([`--repo=${a}`, 'log', ref])).stdout).toBe((await theirs([`--repo=${b}`, 'log', ref])).stdout);
+    }
+  });
+
+  it('SOURCE_DATE_EPOCH sets the time when --timestamp is absent', async () => {
+    const a = join(tmp, 'sde-ours');
+    const b = join(tmp, 'sde-theirs');
+    await ours(['init', `--repo=${a}`, '--mode=archive']);
+    await theirs(['init', `--repo=${b}`, '--mode=archive']);
+    for (const value of ['1234567890', '  42xyz', 'abc', '99999999999999999999']) {
+      const env = { SOURCE_DATE_EPOCH: value };
+      const x = await ours([`--repo=${a}`, 'commit', '-b', 'main', small], { env });
+      const y = await theirs([`--repo=${b}`, 'commit', '-b', 'main', small], { env });
+      expect({ code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({ code: y.code, stdout: y.stdout, stderr: y.stderr });
+    }
+  });
+
+  it('--timestamp accepts what ostree accepts', async () => {
+    const a = join(tmp, 'ts-ours');
+    const b = join(tmp, 'ts-theirs');
+    await ours(['init', `--repo=${a}`, '--mode=archive']);
+    await theirs(['init', `--repo=${b}`, '--mode=archive']);
+    for (const TZ of ['UTC', 'America/New_York', 'Asia/Kolkata']) {
+      for (const ts of ['@0', '@-5', '@1.5', '2021-01-01', '2021-1-2 3:04', '2021-07-01 12:00', '2021-01-01T00:00:00Z', '2021-01-01 00:00:00 +0100', '2021-01-01 00:00:00 UTC', '2021-01-01T10:00:00-07:30', 'garbage', '2021-13-01', '1609459200']) {
+        const args = ['commit', '--orphan', '--no-bindings', `--timestamp=${ts}`, small];
+        const x = await ours([`--repo=${a}`, ...args], { env: { TZ } });
+        const y = await theirs([`--repo=${b}`, ...args], { env: { TZ } });
+        expect({ TZ, ts, code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({ TZ, ts, code: y.code, stdout: y.stdout, stderr: y.stderr });
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_MODES, loadManifest, unpackRepo, type UnpackedRepo } from '../../../test-vectors/repos/unpack.js';
-import { ours } from './helpers/run.js';
+import { ours, theirs } from './helpers/run.js';
 
 describe.each(REPO_MODES)('golden %s repo', (mode) => {
   const manifest = loadManifest(mode);
@@ -36,6 +36,12 @@ describe.each(REPO_MODES)('golden %s repo', (mode) => {
       const r = await run('summary', '--view');
       expect(r.stderr).toBe('');
       expect(r.stdout).toBe(manifest.ostreeOutputs.summaryView);
+    });
+
+    it.each(['America/New_York', 'Asia/Kolkata', 'Australia/Eucla'])('summary --view in TZ=%s', async (TZ) => {
+      const a = await ours([`--repo=${g.path}`, 'summary', '--view'], { env: { TZ } });
+      const b = await theirs([`--repo=${g.path}`, 'summary', '--view'], { env: { TZ } });
+      expect(a.stdout).toBe(b.stdout);
     });
   }
 

@@ -3,8 +3,8 @@
  * checksums), ref bindings, bootable metadata, detached metadata, parents and timestamps.
  * @module
  */
-import { decodeCommit, type Metadata } from '@ostree-ts/core';
-import { writeCommit, writeTree } from '@ostree-ts/repo';
+import { decodeCommit, encodeCommit, metadataChecksum, type Metadata } from '@ostree-ts/core';
+import { commitFromFields, writeCommit, writeTree } from '@ostree-ts/repo';
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { findKernelInTree, keptEntries, keyValueEntries, withBindings, withBootable } from '../commit-metadata.js';
 import { strerror } from '../errno.js';
@@ -207,11 +207,11 @@ export const commitCommand: CommandSpec = {
       const timestampText = o.string('timestamp');
       let timestamp: bigint;
       if (timestampText !== undefined) {
-        const parsed = parseTimestamp(timestampText);
+        const parsed = parseTimestamp(timestampText, inv.ctx.env['TZ']);
         if (parsed === undefined) throw new CliError(`Could not parse '${timestampText}'`);
         timestamp = parsed;
       } else timestamp = defaultCommitTime(inv.ctx.env);
-      checksum = await writeCommit(repo, {
+      const fields = {
         parent,
         subject: o.string('subject') ?? '',
         body: body ?? '',
@@ -219,7 +219,12 @@ export const commitCommand: CommandSpec = {
         timestamp: BigInt.asUintN(64, timestamp),
         rootTree,
         rootMeta,
-      });
+      };
+      // ostree counts the commit object among the metadata objects of --table-output.
+      const expected = metadataChecksum(encodeCommit(commitFromFields(fields)), repo.hash);
+      stats.metadataTotal++;
+      if (!(await repo.hasObject(expected, 'commit'))) stats.metadataWritten++;
+      checksum = await writeCommit(repo, fields);
       if (detached !== undefined) await repo.writeCommitMeta(checksum, detached);
       if (branch !== undefined) {
         if (fsync) await repo.sync();

@@ -50,7 +50,7 @@ export const pruneCommand: CommandSpec = {
     };
     const keep = o.string('keep-younger-than');
     if (keep !== undefined) {
-      const seconds = parseTimestamp(keep);
+      const seconds = parseTimestamp(keep, inv.ctx.env['TZ']);
       if (seconds === undefined) throw new CliError(`Could not parse '${keep}'`);
       Object.assign(options, { keepYoungerThan: Number(seconds) });
     }
