@@ -66,7 +66,7 @@ describe.each(['archive', 'bare-user', 'bare', 'bare-user-only'] as RepoMode[])(
     const victim = largest(repo);
     if (mode === 'archive') {
       const bytes = readFileSync(victim);
-      bytes[bytes.length - 3] ^= 0xff; // inside the deflate stream
+      bytes[bytes.length - 3]! ^= 0xff; // inside the deflate stream
       writeFileSync(victim, bytes);
     } else appendFileSync(victim, 'garbage');
     const err = await fsckError(repo);
