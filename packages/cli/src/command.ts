@@ -26,8 +26,13 @@ export interface CommandSpec {
   readonly parameters: string;
   readonly options: readonly OptionSpec[];
   readonly repo: RepoUse;
-  /** Help text of `--repo` when it differs from the usual one. */
+  /**
+   * Help text of `--repo` when the command declares it itself (`remote add`, `remote delete`):
+   * it is then listed after the command's own options, as in ostree.
+   */
   readonly repoDescription?: string;
+  /** Options listed after `--repo` (with `repoDescription`). */
+  readonly trailingOptions?: readonly OptionSpec[];
   /** The command itself (absent for groups). */
   readonly run?: (inv: Invocation) => Promise<void>;
   /** Subcommands (`remote add`, …). */

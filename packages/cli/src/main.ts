@@ -27,7 +27,9 @@ function repoOption(spec: CommandSpec): OptionSpec {
 }
 
 function optionsOf(spec: CommandSpec): OptionSpec[] {
-  return [...(spec.repo === 'none' ? [] : [repoOption(spec)]), ...spec.options, ...GLOBAL_OPTIONS];
+  if (spec.repo === 'none') return [...spec.options, ...GLOBAL_OPTIONS];
+  if (spec.repoDescription !== undefined) return [...spec.options, repoOption(spec), ...(spec.trailingOptions ?? []), ...GLOBAL_OPTIONS];
+  return [repoOption(spec), ...spec.options, ...GLOBAL_OPTIONS];
 }
 
 /** A group of commands: the top level or `remote`. */

@@ -8,6 +8,7 @@ import { KeyFile } from '@ostree-ts/keyfile';
 import { remoteGroup } from '@ostree-ts/repo';
 import { repoOf, usageError, type CommandSpec } from '../command.js';
 import { CliError } from '../errors.js';
+import type { OptionSpec } from '../goption.js';
 import { validateRemoteName } from '../refspec.js';
 import { copyConfig, writeConfig } from '../repo-config.js';
 import { hasRemote } from '../remotes.js';
@@ -16,6 +17,7 @@ import { hasRemote } from '../remotes.js';
 type RemoteOption = readonly [key: string, value: string | boolean | readonly string[]];
 
 export const REMOTE_REPO_DESCRIPTION = 'Path to OSTree repository (defaults to /sysroot/ostree/repo)';
+export const SYSROOT_OPTION: OptionSpec = { long: 'sysroot', arg: 'string', argName: 'PATH', description: 'Use sysroot at PATH (overrides --repo)' };
 
 export const remoteAddCommand: CommandSpec = {
   name: 'add',
@@ -23,6 +25,7 @@ export const remoteAddCommand: CommandSpec = {
   parameters: 'NAME [metalink=|mirrorlist=]URL [BRANCH...]',
   repo: 'open',
   repoDescription: REMOTE_REPO_DESCRIPTION,
+  trailingOptions: [SYSROOT_OPTION],
   options: [
     { long: 'set', arg: 'strings', argName: 'KEY=VALUE', description: 'Set config option KEY=VALUE for remote' },
     { long: 'no-gpg-verify', arg: 'none', description: 'Disable GPG verification' },
@@ -46,6 +49,7 @@ export const remoteAddCommand: CommandSpec = {
     },
   ],
   async run(inv) {
+    if (inv.options.has('sysroot')) throw new CliError('--sysroot is not supported by ostree-ts');
     const repo = repoOf(inv);
     const o = inv.options;
     const customBackend = o.string('custom-backend');

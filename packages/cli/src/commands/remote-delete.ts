@@ -10,7 +10,7 @@ import { CliError } from '../errors.js';
 import { validateRemoteName } from '../refspec.js';
 import { copyConfig, writeConfig } from '../repo-config.js';
 import { hasRemote } from '../remotes.js';
-import { REMOTE_REPO_DESCRIPTION } from './remote-add.js';
+import { REMOTE_REPO_DESCRIPTION, SYSROOT_OPTION } from './remote-add.js';
 
 export const remoteDeleteCommand: CommandSpec = {
   name: 'delete',
@@ -18,8 +18,10 @@ export const remoteDeleteCommand: CommandSpec = {
   parameters: 'NAME',
   repo: 'open',
   repoDescription: REMOTE_REPO_DESCRIPTION,
+  trailingOptions: [SYSROOT_OPTION],
   options: [{ long: 'if-exists', arg: 'none', description: 'Do nothing if the provided remote does not exist' }],
   async run(inv) {
+    if (inv.options.has('sysroot')) throw new CliError('--sysroot is not supported by ostree-ts');
     const repo = repoOf(inv);
     if (inv.args.length < 1) usageError('NAME must be specified');
     const name = inv.args[0]!;
