@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import type { Fs } from '@ostree-ts/io';
+import { readdirInOsOrder } from './dir-order.js';
 import { errnoOf } from './errno.js';
 import { readFileFollowing } from './fs-follow.js';
 import { CliError, withErrorPrefix } from './errors.js';
@@ -26,7 +27,7 @@ export interface ListRefsOptions {
 
 async function readdirOrEmpty(fs: Fs, path: string): Promise<string[]> {
   try {
-    return await fs.readdir(path);
+    return await readdirInOsOrder(fs, path);
   } catch (e) {
     if (errnoOf(e) === 'ENOENT') return [];
     throw e;

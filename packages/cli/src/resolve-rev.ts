@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { isChecksum } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import type { Repo } from '@ostree-ts/repo';
+import { readdirInOsOrder } from './dir-order.js';
 import { errnoOf, strerror } from './errno.js';
 import { readFileFollowing } from './fs-follow.js';
 import { CliError } from './errors.js';
@@ -47,9 +48,9 @@ async function readRefFile(fs: Fs, path: string, ref: string): Promise<string | 
   return csum;
 }
 
-async function readdirIfExists(fs: Fs, path: string): Promise<string[]> {
+async function readdirIfExists(fs: Fs, path: string, osOrder = false): Promise<string[]> {
   try {
-    return await fs.readdir(path);
+    return osOrder ? await readdirInOsOrder(fs, path) : await fs.readdir(path);
   } catch (e) {
     if (errnoOf(e) === 'ENOENT') return [];
     throw e;
@@ -82,7 +83,7 @@ async function resolveRefspec(repo: Repo, remote: string | undefined, ref: strin
     if (csum === undefined && o.fallbackRemote) {
       csum = await readRefFile(fs, join(path, 'refs/remotes', ref), ref);
       if (csum === undefined) {
-        for (const r of await readdirIfExists(fs, join(path, 'refs/remotes'))) {
+        for (const r of await readdirIfExists(fs, join(path, 'refs/remotes'), true)) {
           const st = await fs.lstat(join(path, 'refs/remotes', r)).catch(() => undefined);
           if (st?.type !== 'directory') continue;
           csum = await readRefFile(fs, join(path, 'refs/remotes', r, ref), ref);

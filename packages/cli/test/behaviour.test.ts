@@ -171,6 +171,19 @@ describe('reading commands match ostree', () => {
     expectSame(await ours([`--repo=${tmp}`, 'refs']), await theirs([`--repo=${tmp}`, 'refs']));
   });
 
+  it('lists many refs in the order ostree prints them (GHashTable order)', async () => {
+    const [a] = await twins();
+    const commit = 'b9d5da58cfa76d8e49b1a2e0abc04ba2229442ae20eea1fc2de0513328bdb18b';
+    const script = [
+      ...Array.from({ length: 90 }, (_, i) => `mkdir -p refs/heads/$(dirname x/ref${i}) && echo ${commit} > refs/heads/ref${i}`),
+      ...Array.from({ length: 25 }, (_, i) => `mkdir -p refs/heads/dir refs/remotes/origin/sub && echo ${commit} > refs/heads/dir/d${i} && echo ${commit} > refs/remotes/origin/sub/r${i}`),
+    ].join('\n');
+    await sh('sh', ['-c', script], a);
+    for (const args of [['refs'], ['refs', 'dir'], ['refs', '--list', 'dir'], ['refs', 'origin:'], ['refs', 'origin:sub']]) {
+      expectSame(await ours([`--repo=${a}`, ...args]), await theirs([`--repo=${a}`, ...args]));
+    }
+  });
+
   it('global options work before or after the command', async () => {
     expectSame(await ours([`--repo=${golden.path}`, 'rev-parse', 'test/main']), await ours(['rev-parse', 'test/main', `--repo=${golden.path}`]));
     expectSame(await ours(['--repo', golden.path, 'refs']), await theirs(['--repo', golden.path, 'refs']));
