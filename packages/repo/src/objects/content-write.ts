@@ -32,7 +32,7 @@ export interface ContentInput {
   readonly payload: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 }
 
-/** Options for {@link writeContentObject}. */
+/** Options for writing a content object. */
 export interface ContentWriteOptions {
   /** Checksum the object must have (pull, delta apply); a mismatch stores nothing. */
   readonly expectedChecksum?: string;
