@@ -1,117 +1,98 @@
 #!/usr/bin/env node
-// End-to-end demo on an embedded default: a small device rootfs is committed by real ostree
-// into an archive repo; ostree-ts then computes the same commit checksum from the tree on its
-// own, and verifies every object real ostree wrote (decode, re-encode, re-hash).
-// Run through `npm run demo` (it builds the packages first).
+// The main job: an end-to-end demo on an embedded default. A small device image (busybox-style
+// userland, a kernel under usr/lib/modules, /etc defaults in usr/etc) is committed as v1 and then
+// as an OTA update v2 — by the `ostree-ts` command and, beside it, by real ostree. Then ostree-ts
+// writes the summary and checks the repo, and real ostree reads it, verifies it and pulls from it.
+// Run with `npm run demo` (builds first; scripts/setup.sh installs everything).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, chmodSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import * as core from '../packages/core/dist/index.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'packages/cli/bin/ostree-ts.mjs');
 const work = mkdtempSync(join(tmpdir(), 'ostree-ts-demo-'));
-const rootfs = join(work, 'rootfs');
-const repo = join(work, 'repo');
+const ours = join(work, 'repo-ostree-ts');
+const theirs = join(work, 'repo-ostree');
+const REF = 'exampleos/arm64/stable';
+let failures = 0;
 
-// A tiny embedded rootfs: busybox-style symlinks, an init script, config, a firmware blob.
-function makeRootfs() {
+const run = (cmd, args) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+const ostreeTs = (...args) => run(process.execPath, [bin, ...args]);
+const ostree = (...args) => run('ostree', args);
+const step = (title) => console.log(`\n== ${title}`);
+const check = (ok, what) => {
+  console.log(`${ok ? '  ok  ' : '  FAIL'} ${what}`);
+  if (!ok) failures++;
+};
+
+function makeImage(dir, version) {
   const file = (p, content, mode = 0o644) => {
-    mkdirSync(join(rootfs, p, '..'), { recursive: true });
-    writeFileSync(join(rootfs, p), content);
-    chmodSync(join(rootfs, p), mode);
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), content);
+    chmodSync(join(dir, p), mode);
   };
-  file('usr/bin/busybox', Buffer.from('\x7fELF' + 'busybox-payload '.repeat(4096)), 0o755);
-  for (const tool of ['sh', 'ls', 'cat', 'mount']) symlinkSync('busybox', join(rootfs, 'usr/bin', tool));
-  file('usr/sbin/init', '#!/bin/sh\nmount -t proc proc /proc\nexec /usr/bin/app\n', 0o755);
-  file('usr/bin/app', Buffer.from('\x7fELF' + 'sensor-app v1 '.repeat(2000)), 0o755);
-  file('usr/etc/hostname', 'device-0001\n');
-  file('usr/etc/app.conf', 'interval=5\nendpoint=https://updates.example.com\n');
-  file('usr/lib/firmware/wifi.bin', Buffer.alloc(64 * 1024, 0xa5));
-  file('usr/lib/os-release', 'NAME="Demo OS"\nVERSION_ID=1.0\n');
-  file('usr/share/empty', '');
-  mkdirSync(join(rootfs, 'var'), { recursive: true });
-  symlinkSync('usr/bin', join(rootfs, 'bin'));
-  for (const d of ['', 'usr', 'usr/bin', 'usr/sbin', 'usr/etc', 'usr/lib', 'usr/lib/firmware', 'usr/share', 'var']) chmodSync(join(rootfs, d), 0o755);
-}
-
-// ostree-ts side: walk the tree, hash like ostree does, build dirtrees/dirmeta bottom-up.
-function commitTree(dir) {
-  const entries = readdirSync(dir).sort(core.compareUtf8);
-  const files = [];
-  const dirs = [];
-  for (const name of entries) {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    const header = { uid: st.uid, gid: st.gid, mode: st.mode, rdev: 0, symlinkTarget: '', xattrs: [] };
-    if (st.isSymbolicLink()) {
-      files.push({ name, checksum: core.checksumToBytes(core.contentChecksum({ ...header, symlinkTarget: readlinkSync(p) })) });
-    } else if (st.isFile()) {
-      files.push({ name, checksum: core.checksumToBytes(core.contentChecksum(header, readFileSync(p))) });
-    } else if (st.isDirectory()) {
-      const sub = commitTree(p);
-      dirs.push({ name, treeChecksum: core.checksumToBytes(sub.tree), metaChecksum: core.checksumToBytes(sub.meta) });
-    }
-  }
-  const st = lstatSync(dir);
-  return {
-    tree: core.metadataChecksum(core.encodeDirTree({ files, dirs })),
-    meta: core.metadataChecksum(core.encodeDirMeta({ uid: st.uid, gid: st.gid, mode: st.mode, xattrs: [] })),
-  };
-}
-
-// Every object in the real repo must decode, re-encode identically and hash to its name.
-function verifyRepo() {
-  const counts = {};
-  for (const prefix of readdirSync(join(repo, 'objects'))) {
-    for (const name of readdirSync(join(repo, 'objects', prefix))) {
-      const obj = core.parseLooseObjectName(prefix, name);
-      const bytes = readFileSync(join(repo, 'objects', prefix, name));
-      let actual;
-      if (obj.type === 'file') {
-        const { header, size, payloadOffset } = core.parseArchiveObject(bytes);
-        const payload = core.isSymlinkMode(header.mode) ? new Uint8Array(0) : inflateRawSync(bytes.subarray(payloadOffset));
-        if (BigInt(payload.length) !== size) throw new Error(`${name}: size mismatch`);
-        actual = core.contentChecksum(header, payload);
-      } else {
-        const codecs = { commit: [core.decodeCommit, core.encodeCommit], dirtree: [core.decodeDirTree, core.encodeDirTree], dirmeta: [core.decodeDirMeta, core.encodeDirMeta] };
-        const [decode, encode] = codecs[obj.type];
-        if (Buffer.compare(encode(decode(bytes)), bytes) !== 0) throw new Error(`${name}: re-encoding differs`);
-        actual = core.metadataChecksum(bytes);
-      }
-      core.assertChecksumMatches(obj.checksum, actual, `${obj.type} object`);
-      counts[obj.type] = (counts[obj.type] ?? 0) + 1;
-    }
-  }
-  return counts;
+  file('usr/bin/busybox', Buffer.from('\x7fELF' + `busybox ${version} `.repeat(8192)), 0o755);
+  for (const tool of ['sh', 'ls', 'cat', 'mount', 'ip']) symlinkSync('busybox', join(dir, 'usr/bin', tool));
+  file('usr/bin/sensor-agent', Buffer.from('\x7fELF' + `sensor-agent ${version} `.repeat(4000)), 0o755);
+  file('usr/lib/modules/6.1.0-rpi/vmlinuz', Buffer.from(`kernel image ${version >= '2' ? 'patched' : ''}`.repeat(20000)));
+  file('usr/lib/modules/6.1.0-rpi/initramfs.img', Buffer.from('initramfs '.repeat(5000)));
+  file('usr/lib/os-release', `NAME="ExampleOS"\nVERSION_ID=${version}\n`);
+  file('usr/etc/hostname', 'device\n');
+  file('usr/etc/sensor-agent.conf', version === '1.0' ? 'interval=10\n' : 'interval=10\nupload=compressed\n');
+  file('usr/share/firmware/wifi.bin', Buffer.alloc(128 * 1024, 0x5a));
+  if (version !== '1.0') file('usr/share/doc/CHANGES', 'v2: compressed uploads, kernel fix\n');
+  mkdirSync(join(dir, 'var'), { recursive: true });
+  symlinkSync('usr/bin', join(dir, 'bin'));
 }
 
 try {
-  makeRootfs();
-  const timestamp = '2026-01-01T00:00:00Z';
-  execFileSync('ostree', ['init', `--repo=${repo}`, '--mode=archive']);
-  const theirs = execFileSync('ostree', [
-    'commit', `--repo=${repo}`, '-b', 'demo/device/stable', `--timestamp=${timestamp}`, '--no-bindings',
-    '-s', 'Demo OS 1.0', '--add-metadata-string=version=1.0', `--tree=dir=${rootfs}`,
-  ]).toString().trim();
+  step('Set up both repositories (archive mode, as a device vendor publishes them)');
+  ostreeTs('init', `--repo=${ours}`, '--mode=archive');
+  ostree('init', `--repo=${theirs}`, '--mode=archive');
+  console.log(`  ostree-ts: ${ours}\n  ostree:    ${theirs}`);
 
-  const root = commitTree(rootfs);
-  const ours = core.metadataChecksum(core.encodeCommit({
-    metadata: [['version', core.variant('s', '1.0')]],
-    parent: undefined, related: [], subject: 'Demo OS 1.0', body: '',
-    timestamp: BigInt(Date.parse(timestamp) / 1000), rootTree: root.tree, rootMeta: root.meta,
-  }));
-
-  console.log(`real ostree commit:  ${theirs}`);
-  console.log(`ostree-ts computed:  ${ours}`);
-  const counts = verifyRepo();
-  console.log(`verified objects:    ${Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', ')}`);
-  if (ours !== theirs) {
-    console.error('MISMATCH: ostree-ts and ostree disagree on the commit checksum');
-    process.exitCode = 1;
-  } else {
-    console.log('OK: identical commit checksum, every object verified');
+  const commits = [];
+  for (const [version, date] of [['1.0', '2026-01-01 00:00:00 +0000'], ['2.0', '2026-02-01 00:00:00 +0000']]) {
+    step(`Commit ExampleOS ${version} (bootable) with ostree-ts and with ostree`);
+    const image = join(work, `image-${version}`);
+    makeImage(image, version);
+    const args = ['-b', REF, '--bootable', `--timestamp=${date}`, '-s', `ExampleOS ${version}`, `--add-metadata-string=version=${version}`, `--tree=dir=${image}`];
+    const a = ostreeTs('commit', `--repo=${ours}`, ...args).trim();
+    const b = ostree('commit', `--repo=${theirs}`, ...args).trim();
+    console.log(`  ostree-ts: ${a}\n  ostree:    ${b}`);
+    check(a === b, 'identical commit checksum');
+    commits.push(a);
   }
+
+  step('ostree-ts log (same text as ostree log)');
+  const log = ostreeTs('log', `--repo=${ours}`, REF);
+  console.log(log.trimEnd().replace(/^/gm, '  '));
+  check(log === ostree('log', `--repo=${theirs}`, REF), 'ostree-ts log == ostree log');
+  check(ostreeTs('ls', `--repo=${ours}`, '-R', REF) === ostree('ls', `--repo=${theirs}`, '-R', REF), 'ostree-ts ls -R == ostree ls -R');
+
+  step('Publish: summary, then verify with both implementations');
+  ostreeTs('summary', `--repo=${ours}`, '-u');
+  console.log(ostreeTs('summary', `--repo=${ours}`, '--view').replace(/^/gm, '  ').trimEnd());
+  const fsckOurs = ostreeTs('fsck', `--repo=${ours}`);
+  check(fsckOurs.includes('no errors found'), 'ostree-ts fsck accepts the repo');
+  check(ostree('fsck', `--repo=${ours}`).includes('no errors found'), 'real ostree fsck accepts the repo ostree-ts wrote');
+
+  step('A device pulls the update with real ostree from the repo ostree-ts wrote');
+  const device = join(work, 'device-repo');
+  ostree('init', `--repo=${device}`, '--mode=bare-user');
+  ostree('pull-local', `--repo=${device}`, ours, REF);
+  const checkout = join(work, 'device-root');
+  ostree('checkout', `--repo=${device}`, '-U', REF, checkout);
+  check(ostree('rev-parse', `--repo=${device}`, REF).trim() === commits[1], `device is at ExampleOS 2.0 (${commits[1].slice(0, 12)}…)`);
+  check(ostree('fsck', `--repo=${device}`).includes('no errors found'), 'device repo is fsck-clean');
+
+  console.log(failures === 0 ? '\nOK: ostree-ts and real ostree agree at every step' : `\n${failures} check(s) failed`);
+  process.exitCode = failures === 0 ? 0 : 1;
+} catch (e) {
+  console.error(`demo failed: ${e.stderr ?? e.message}`);
+  process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
