@@ -9,13 +9,18 @@ import type { Fs } from '@ostree-ts/io';
 
 const MAX_LINKS = 40;
 
-/** Reads a file, following symlinks in its last component as open(2) would. */
-export async function readFileFollowing(fs: Fs, path: string): Promise<Uint8Array> {
+/** The path with symlinks in its last component resolved, as open(2) would follow them. */
+export async function followSymlinks(fs: Fs, path: string): Promise<string> {
   let p = path;
   for (let i = 0; i <= MAX_LINKS; i++) {
     const st = await fs.lstat(p);
-    if (st.type !== 'symlink') return fs.readFile(p);
+    if (st.type !== 'symlink') return p;
     p = resolve(dirname(p), await fs.readlink(p));
   }
   throw Object.assign(new Error(`Too many levels of symbolic links: ${path}`), { code: 'ELOOP' });
+}
+
+/** Reads a file, following symlinks in its last component as open(2) would. */
+export async function readFileFollowing(fs: Fs, path: string): Promise<Uint8Array> {
+  return fs.readFile(await followSymlinks(fs, path));
 }

@@ -179,6 +179,20 @@ describe('commit options match ostree', () => {
     }
   });
 
+  it('refuses a symlink to the tree and a tree holding a fifo, as ostree does', async () => {
+    const a = join(tmp, 'link-ours');
+    const b = join(tmp, 'link-theirs');
+    await ours(['init', `--repo=${a}`, '--mode=archive']);
+    await theirs(['init', `--repo=${b}`, '--mode=archive']);
+    await sh('sh', ['-c', `ln -sfn ${small} ${tmp}/small-link && mkdir -p ${tmp}/withfifo && mkfifo ${tmp}/withfifo/pipe`]);
+    for (const dir of [join(tmp, 'small-link'), join(tmp, 'withfifo')]) {
+      const args = ['commit', '-b', 'main', '--timestamp=@0', dir];
+      const x = await ours([`--repo=${a}`, ...args]);
+      const y = await theirs([`--repo=${b}`, ...args]);
+      expect({ code: x.code, stdout: x.stdout, stderr: x.stderr }).toEqual({ code: y.code, stdout: y.stdout, stderr: y.stderr });
+    }
+  });
+
   it('SOURCE_DATE_EPOCH sets the time when --timestamp is absent', async () => {
     const a = join(tmp, 'sde-ours');
     const b = join(tmp, 'sde-theirs');

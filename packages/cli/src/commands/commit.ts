@@ -3,7 +3,8 @@
  * checksums), ref bindings, bootable metadata, detached metadata, parents and timestamps.
  * @module
  */
-import { decodeCommit, encodeCommit, metadataChecksum, type Metadata } from '@ostree-ts/core';
+import { basename } from 'node:path';
+import { decodeCommit, encodeCommit, isOstreeError, metadataChecksum, type Metadata } from '@ostree-ts/core';
 import { commitFromFields, writeCommit, writeTree } from '@ostree-ts/repo';
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { findKernelInTree, keptEntries, keyValueEntries, withBindings, withBootable } from '../commit-metadata.js';
@@ -114,12 +115,20 @@ async function sourceDirectory(inv: Invocation): Promise<string> {
   if (dirs.length > 1) throw new CliError('Overlaying several --tree arguments is not supported by ostree-ts');
   const dir = dirs[0]!;
   try {
-    const st = await inv.ctx.fs.stat(inv.ctx.absolute(dir));
+    // ostree opens the tree with O_NOFOLLOW: a symlink to a directory is "Not a directory".
+    const st = await inv.ctx.fs.lstat(inv.ctx.absolute(dir));
     if (st.type !== 'directory') throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
   } catch (e) {
     throw new CliError(`opendir(${dir}): ${strerror(e)}`, { cause: e });
   }
   return inv.ctx.absolute(dir);
+}
+
+/** ostree's wording for a source entry that is neither a file, a symlink nor a directory. */
+function unsupportedFileMessage(e: unknown): CliError | undefined {
+  if (!isOstreeError(e, 'UNSUPPORTED')) return undefined;
+  const m = /^Unsupported file type for (.*): only regular files/s.exec(e.message);
+  return m === null ? undefined : new CliError(`Not a regular file or symlink: ${basename(m[1]!)}`, { cause: e });
 }
 
 async function commitBody(inv: Invocation): Promise<string | undefined> {
@@ -193,6 +202,8 @@ export const commitCommand: CommandSpec = {
       skipXattrs: o.flag('no-xattrs'),
       ...(ownerUid >= 0 ? { ownerUid } : {}),
       ...(ownerGid >= 0 ? { ownerGid } : {}),
+    }).catch((e: unknown) => {
+      throw unsupportedFileMessage(e) ?? e;
     });
 
     let checksum: string;
