@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// benchmarks/commit: commit the same trees with real ostree and with ostree-ts, side by side,
+// in archive and bare-user-only repos. Prints wall time, CPU time, peak RSS and ratios
+// (ostree-ts / ostree: below 1 means ostree-ts is better), and a JSON line.
+//
+// Trees: the Debian minbase tree from ../shared/bench/make-rootfs.sh (BENCH_DATA/rootfs-v1,
+// default /work/bench-data/data) if present, and a synthetic 50k-file tree made with
+// ../shared/bench/make-synthetic-tree.js (generated on first use into BENCH_DATA).
+// Usage: npm run build && node benchmarks/commit/run.mjs [--runs N] [--files N]
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machine, measure, medianRun } from '../lib/measure.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const runs = Number(opt('runs', 3));
+const files = Number(opt('files', 50000));
+const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
+const shared = process.env.SHARED ?? join(root, '../shared');
+
+const trees = [];
+if (existsSync(join(data, 'rootfs-v1'))) trees.push(['debian-minbase', join(data, 'rootfs-v1')]);
+const synthetic = join(data, `syn${files}`);
+if (!existsSync(synthetic)) {
+  execFileSync('node', [join(shared, 'bench/make-synthetic-tree.js'), '--out', synthetic, '--files', String(files)], { stdio: 'inherit' });
+}
+trees.push([`synthetic-${files}`, synthetic]);
+
+const results = [];
+for (const [treeName, tree] of trees) {
+  for (const mode of ['archive', 'bare-user-only']) {
+    const sides = {};
+    for (const side of ['ostree', 'ostree-ts']) {
+      const samples = [];
+      let checksum;
+      for (let i = 0; i < runs; i++) {
+        const work = mkdtempSync(join(tmpdir(), 'bench-commit-'));
+        const repo = join(work, 'repo');
+        try {
+          let r;
+          if (side === 'ostree') {
+            execFileSync('ostree', ['init', `--repo=${repo}`, `--mode=${mode}`]);
+            r = measure(['ostree', 'commit', `--repo=${repo}`, '-b', 'bench', '-s', 'bench', '--no-bindings', '--timestamp=1970-01-01 00:00:01 +0000', `--tree=dir=${tree}`]);
+          } else {
+            r = measure(['node', join(here, 'commit-ts.mjs'), repo, tree, mode]);
+          }
+          checksum = r.stdout.trim();
+          samples.push(r);
+        } finally {
+          rmSync(work, { recursive: true, force: true });
+        }
+      }
+      sides[side] = { ...medianRun(samples), checksum };
+    }
+    const o = sides.ostree;
+    const t = sides['ostree-ts'];
+    results.push({
+      tree: treeName,
+      mode,
+      sameChecksum: o.checksum === t.checksum,
+      ostree: o,
+      ostreeTs: t,
+      ratio: { wall: t.wallS / o.wallS, cpu: t.cpuS / o.cpuS, rss: t.maxRssKiB / o.maxRssKiB },
+    });
+  }
+}
+
+const fmt = (n, d = 2) => n.toFixed(d);
+console.log(`commit benchmark, median of ${runs} (ratio = ostree-ts / ostree)`);
+console.log('tree                 mode            same  ostree wall/cpu/rssMiB   ostree-ts wall/cpu/rssMiB   ratio wall  cpu   rss');
+for (const r of results) {
+  console.log(
+    `${r.tree.padEnd(20)} ${r.mode.padEnd(15)} ${String(r.sameChecksum).padEnd(5)} ` +
+      `${fmt(r.ostree.wallS).padStart(7)} ${fmt(r.ostree.cpuS).padStart(6)} ${fmt(r.ostree.maxRssKiB / 1024, 0).padStart(5)}     ` +
+      `${fmt(r.ostreeTs.wallS).padStart(7)} ${fmt(r.ostreeTs.cpuS).padStart(6)} ${fmt(r.ostreeTs.maxRssKiB / 1024, 0).padStart(5)}       ` +
+      `${fmt(r.ratio.wall).padStart(5)} ${fmt(r.ratio.cpu).padStart(5)} ${fmt(r.ratio.rss).padStart(5)}`,
+  );
+}
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+} catch {}
+console.log(JSON.stringify({ benchmark: 'commit', date: new Date().toISOString(), commit, machine: await machine(), runs, results }));
