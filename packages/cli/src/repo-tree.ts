@@ -9,7 +9,7 @@
 import { checksumFromBytes, isSymlinkMode, type DirTree, type Xattr } from '@ostree-ts/core';
 import type { ContentObject, Repo } from '@ostree-ts/repo';
 import { CliError } from './errors.js';
-import { loadCommitOrThrow } from './resolve-rev.js';
+import { loadCommitOrThrow, loadContentOrThrow } from './object-load.js';
 
 /** What `ls` shows about one entry (GFileInfo of an OstreeRepoFile). */
 export interface TreeEntryInfo {
@@ -123,7 +123,7 @@ export class RepoFile {
   async contentObject(): Promise<ContentObject> {
     await this.resolve();
     if (this.tree !== undefined) throw new CliError("Can't open directory");
-    this.content ??= await this.repo.loadContent(this.objectChecksum!);
+    this.content ??= await loadContentOrThrow(this.repo, this.objectChecksum!);
     return this.content;
   }
 

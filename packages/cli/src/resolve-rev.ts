@@ -12,6 +12,7 @@ import { readdirInOsOrder } from './dir-order.js';
 import { errnoOf, strerror } from './errno.js';
 import { readFileFollowing } from './fs-follow.js';
 import { CliError } from './errors.js';
+import { loadCommitOrThrow } from './object-load.js';
 import { parseRefspec, validateChecksumArgument } from './refspec.js';
 
 /** Options for {@link resolveRev}. */
@@ -126,17 +127,4 @@ export async function resolveRev(repo: Repo, rev: string, options: ResolveOption
 /** Resolves a rev that must exist. */
 export async function resolveRevRequired(repo: Repo, rev: string): Promise<string> {
   return (await resolveRev(repo, rev))!;
-}
-
-/**
- * Loads a commit, with ostree's message when it is missing.
- * @throws {CliError} `No such metadata object C.commit`
- */
-export async function loadCommitOrThrow(repo: Repo, checksum: string): ReturnType<Repo['loadCommit']> {
-  try {
-    return await repo.loadCommit(checksum);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'OBJECT_NOT_FOUND') throw new CliError(`No such metadata object ${checksum}.commit`, { cause: e });
-    throw e;
-  }
 }

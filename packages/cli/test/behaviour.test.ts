@@ -171,6 +171,14 @@ describe('reading commands match ostree', () => {
     expectSame(await ours([`--repo=${tmp}`, 'refs']), await theirs([`--repo=${tmp}`, 'refs']));
   });
 
+  it('reports missing objects as ostree does', async () => {
+    const [a] = await twins();
+    await sh('sh', ['-c', 'rm objects/c3/345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611.filez objects/70/13aa9da80d9f7b4b91039580d2f88b9db3899d79da99563d3ae778f60d796d.dirtree'], a);
+    for (const args of [['ls', '-R', 'test/main'], ['cat', 'test/main', '/README.txt'], ['ls', 'test/main', '/README.txt'], ['ls', 'test/main', '/bin'], ['show', 'c3345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611']]) {
+      expectSame(await ours([`--repo=${a}`, ...args]), await theirs([`--repo=${a}`, ...args]));
+    }
+  });
+
   it('lists many refs in the order ostree prints them (GHashTable order)', async () => {
     const [a] = await twins();
     const commit = 'b9d5da58cfa76d8e49b1a2e0abc04ba2229442ae20eea1fc2de0513328bdb18b';

@@ -14,7 +14,8 @@ import type { OptionSpec } from '../goption.js';
 import { setRef } from '../ref-write.js';
 import { parseRefspec, validateChecksumArgument } from '../refspec.js';
 import { RepoFile } from '../repo-tree.js';
-import { RefIsDirectoryError, loadCommitOrThrow, resolveRev } from '../resolve-rev.js';
+import { loadCommitOrThrow } from '../object-load.js';
+import { RefIsDirectoryError, resolveRev } from '../resolve-rev.js';
 import { defaultCommitTime } from '../source-date-epoch.js';
 import { parseTimestamp } from '../timestamp-parse.js';
 

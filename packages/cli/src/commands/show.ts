@@ -3,9 +3,8 @@
  * metadata value, the related commits, the size metadata, or a GVariant file.
  * @module
  */
-import { OBJECT_TYPES, decodeCommit, decodeVarint, isChecksum, isOstreeError, isSymlinkMode, lookupMetadata, toHex, type ObjectType } from '@ostree-ts/core';
+import { OBJECT_TYPES, decodeCommit, decodeVarint, isChecksum, isSymlinkMode, lookupMetadata, toHex, type ObjectType } from '@ostree-ts/core';
 import { codec } from '@ostree-ts/gvariant';
-import type { Repo } from '@ostree-ts/repo';
 import { repoOf, usageError, type CommandSpec, type Invocation } from '../command.js';
 import { dumpObject, dumpVariant } from '../commit-dump.js';
 import { strerror } from '../errno.js';
@@ -13,16 +12,8 @@ import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
 import { printVariant } from '../gvariant/print.js';
 import { parseType } from '../gvariant/type.js';
+import { loadContentOrThrow, readMetadataOrThrow } from '../object-load.js';
 import { resolveRevRequired } from '../resolve-rev.js';
-
-async function readMetadataOrThrow(repo: Repo, type: ObjectType, checksum: string): Promise<Uint8Array> {
-  try {
-    return await repo.readMetadata(type, checksum);
-  } catch (e) {
-    if (isOstreeError(e, 'OBJECT_NOT_FOUND')) throw new CliError(`No such metadata object ${checksum}.${type}`, { cause: e });
-    throw e;
-  }
-}
 
 async function printMetadataKey(inv: Invocation, checksum: string, detached: boolean, key: string): Promise<void> {
   const repo = repoOf(inv);
@@ -113,13 +104,7 @@ async function printObject(inv: Invocation, type: ObjectType, checksum: string):
 }
 
 async function printFileObject(inv: Invocation, checksum: string): Promise<void> {
-  let obj;
-  try {
-    obj = await repoOf(inv).loadContent(checksum);
-  } catch (e) {
-    if (isOstreeError(e, 'OBJECT_NOT_FOUND')) throw new CliError(`Couldn't find file object '${checksum}'`, { cause: e });
-    throw e;
-  }
+  const obj = await loadContentOrThrow(repoOf(inv), checksum);
   const h = obj.header;
   let s = `Object: ${checksum}\nType: file\nFile Type: `;
   if (isSymlinkMode(h.mode)) s += `symlink\nTarget: ${h.symlinkTarget}\n`;
