@@ -174,7 +174,8 @@ describe('reading commands match ostree', () => {
   it('reports missing objects as ostree does', async () => {
     const [a] = await twins();
     await sh('sh', ['-c', 'rm objects/c3/345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611.filez objects/70/13aa9da80d9f7b4b91039580d2f88b9db3899d79da99563d3ae778f60d796d.dirtree'], a);
-    for (const args of [['ls', '-R', 'test/main'], ['cat', 'test/main', '/README.txt'], ['ls', 'test/main', '/README.txt'], ['ls', 'test/main', '/bin'], ['show', 'c3345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611']]) {
+    await sh('sh', ['-c', 'rm objects/09/0f38b1226d93f4442ed31e30da8fecde648ecb679f60e3ebdacfcaca69805c.commit'], a);
+    for (const args of [['log', 'test/main'], ['log', 'test/main^'], ['rev-parse', 'test/main^^'], ['ls', '-R', 'test/main'], ['cat', 'test/main', '/README.txt'], ['ls', 'test/main', '/README.txt'], ['ls', 'test/main', '/bin'], ['show', 'c3345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611']]) {
       expectSame(await ours([`--repo=${a}`, ...args]), await theirs([`--repo=${a}`, ...args]));
     }
   });
