@@ -296,6 +296,20 @@ describe('summary, fsck and prune match ostree', () => {
     expectSame(await ours([`--repo=${a}`, 'fsck']), await theirs([`--repo=${b}`, 'fsck']));
   });
 
+  it('prune keeps what remote refs need, as ostree does', async () => {
+    const [a, b] = await twins();
+    const move = 'mkdir -p refs/remotes/origin && mv refs/heads/test/sizes refs/remotes/origin/keep';
+    await sh('sh', ['-c', move], a);
+    await sh('sh', ['-c', move], b);
+    const sizes = '72f6591148910e6d0a8bc5ba9e0a918c42d8cd5c3bd7f9b274cf2729f293012c';
+    expectSame(await ours([`--repo=${a}`, 'prune', `--delete-commit=${sizes}`]), await theirs([`--repo=${b}`, 'prune', `--delete-commit=${sizes}`]));
+    expectSame(await ours([`--repo=${a}`, 'prune']), await theirs([`--repo=${b}`, 'prune']));
+    // ostree-ts refuses --refs-only here rather than delete the remote ref's commit.
+    const refsOnly = await ours([`--repo=${a}`, 'prune', '--refs-only']);
+    expect(refsOnly.code).toBe(1);
+    expect(await objects(a)).toBe(await objects(b));
+  });
+
   it.each([
     ['a missing file object', 'rm objects/c3/345533509be7b939dfbdc64269deed011ebb2b84aff8eea2a5c91b6dae9611.filez', []],
     ['a missing dirtree', 'rm objects/4d/*.dirtree 2>/dev/null; rm -f objects/70/13aa9da80d9f7b4b91039580d2f88b9db3899d79da99563d3ae778f60d796d.dirtree', ['--all']],

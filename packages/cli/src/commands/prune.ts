@@ -6,6 +6,7 @@ import { pruneRepo, type PruneOptions } from '@ostree-ts/repo';
 import { repoOf, usageError, type CommandSpec } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
+import { listRefs } from '../ref-listing.js';
 import { parseTimestamp } from '../timestamp-parse.js';
 
 export const pruneCommand: CommandSpec = {
@@ -54,7 +55,20 @@ export const pruneCommand: CommandSpec = {
       if (seconds === undefined) throw new CliError(`Could not parse '${keep}'`);
       Object.assign(options, { keepYoungerThan: Number(seconds) });
     }
-    const result = await pruneRepo(repoOf(inv), options);
+    const repo = repoOf(inv);
+    // ostree treats remote refs (refs/remotes) as roots too; the repo package's prune only
+    // looks at local refs, so guard here rather than delete what a remote ref still needs.
+    const refs = await listRefs(repo.fs, repo.path, { cutPrefix: true });
+    if (deleteCommit !== undefined) {
+      for (const [ref, checksum] of refs) {
+        if (checksum === deleteCommit) throw new CliError(`Commit '${deleteCommit}' is referenced by '${ref}'`);
+      }
+    }
+    const remoteRefs = [...refs.keys()].filter((r) => r.includes(':'));
+    if ((options.refsOnly === true || keep !== undefined) && remoteRefs.length > 0) {
+      throw new CliError(`prune --refs-only/--keep-younger-than with remote refs (${remoteRefs.join(', ')}) is not supported by ostree-ts yet`);
+    }
+    const result = await pruneRepo(repo, options);
     let s = o.flag('commit-only') ? `Total (commit only) objects: ${result.objectsTotal}\n` : `Total objects: ${result.objectsTotal}\n`;
     if (result.objectsPruned === 0) s += 'No unreachable objects\n';
     else if (o.flag('no-prune')) s += `Would delete: ${result.objectsPruned} objects, freeing ${formatSize(result.bytesFreed)}\n`;
