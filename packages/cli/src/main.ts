@@ -11,6 +11,7 @@ import { Context, type Environment } from './context.js';
 import { CliError, FatalError, UsageError } from './errors.js';
 import { parseOptions, type OptionSpec } from './goption.js';
 import { formatCommandList, formatHelp } from './help.js';
+import { LazyDeflatePool } from './deflate-pool.js';
 import { locateRepo, openRepoAt, type RepoLocation } from './repo-location.js';
 import { streamSink } from './output.js';
 import { versionText } from './version.js';
@@ -75,13 +76,16 @@ async function runCommand(ctx: Context, spec: CommandSpec, program: string, args
   let location: RepoLocation | undefined;
   let repo: Repo | undefined;
   if (spec.repo !== 'none') location = await locateRepo(ctx, options.string('repo'));
+  const pool = new LazyDeflatePool();
   try {
-    if (spec.repo === 'open') repo = await openRepoAt(ctx, location!);
+    if (spec.repo === 'open') repo = await openRepoAt(ctx, location!, { deflater: pool.deflater });
     const inv: Invocation = { ctx, options, args: positionals, location, repo, help };
     await spec.run!(inv);
   } catch (e) {
     if (e instanceof UsageError) e.help ??= help;
     throw e;
+  } finally {
+    await pool.close();
   }
   return 0;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { join } from 'node:path';
-import { openRepo, type Repo } from '@ostree-ts/repo';
+import { openRepo, type Repo, type RepoOptions } from '@ostree-ts/repo';
 import type { Context } from './context.js';
 import { errnoOf, strerror } from './errno.js';
 import { CliError, UsageError } from './errors.js';
@@ -42,7 +42,7 @@ async function expectDir(ctx: Context, path: string, shown: string): Promise<voi
  * @throws {UsageError} "Command requires a --repo argument" when a default location has no repo
  * @throws {CliError} ostree's "opening repo: …" messages otherwise
  */
-export async function openRepoAt(ctx: Context, loc: RepoLocation): Promise<Repo> {
+export async function openRepoAt(ctx: Context, loc: RepoLocation, options: RepoOptions = {}): Promise<Repo> {
   try {
     await expectDir(ctx, loc.path, loc.path);
     await expectDir(ctx, join(loc.path, 'objects'), 'objects');
@@ -58,5 +58,5 @@ export async function openRepoAt(ctx: Context, loc: RepoLocation): Promise<Repo>
     }
     throw e;
   }
-  return openRepo(ctx.fs, loc.path);
+  return openRepo(ctx.fs, loc.path, options);
 }

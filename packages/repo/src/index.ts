@@ -6,7 +6,7 @@
 export { Repo, openRepo, initRepo, type RepoOptions, type InitOptions } from './repo.js';
 export { parseRepoMode, repoModeConfigName, readCoreSettings, initialConfig, remoteGroup, type CoreSettings } from './config.js';
 export type { ContentObject } from './objects/content-read.js';
-export type { StoreContext } from './objects/store-context.js';
+export type { StoreContext, AsyncDeflater, AsyncDeflaterFactory } from './objects/store-context.js';
 export { readDiskXattrs } from './objects/content-read.js';
 export type { ContentInput, ContentWriteOptions } from './objects/content-write.js';
 export type { WriteResult } from './objects/metadata-objects.js';

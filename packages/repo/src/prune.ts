@@ -35,8 +35,13 @@ export interface PruneResult {
   readonly bytesFreed: number;
 }
 
+// Every ref ostree counts as a root: local refs and remote refs (`remote:ref`).
+async function allRefs(repo: Repo): Promise<Map<string, string>> {
+  return new Map([...(await repo.listRefs()), ...(await repo.listRemoteRefs())]);
+}
+
 async function deleteUnreferencedCommit(repo: Repo, checksum: string): Promise<void> {
-  for (const [ref, c] of await repo.listRefs()) {
+  for (const [ref, c] of await allRefs(repo)) {
     if (c === checksum) throw new OstreeError('INVALID_ARGUMENT', `Commit '${checksum}' is referenced by '${ref}'`);
   }
   // ostree turns tombstones on for the repository before deleting an explicit commit.
@@ -68,9 +73,9 @@ export async function pruneRepo(repo: Repo, options: PruneOptions = {}): Promise
   for await (const o of repo.listObjects()) if (!commitOnly || o.type === 'commit') objects.push(o);
 
   if (options.keepYoungerThan !== undefined) {
-    for (const c of (await repo.listRefs()).values()) await keepYoungerThan(repo, c, options.keepYoungerThan, reachable, commitOnly);
+    for (const c of (await allRefs(repo)).values()) await keepYoungerThan(repo, c, options.keepYoungerThan, reachable, commitOnly);
   } else if (options.refsOnly) {
-    for (const c of (await repo.listRefs()).values()) await traverseCommit(repo, c, reachable, { depth, commitOnly });
+    for (const c of (await allRefs(repo)).values()) await traverseCommit(repo, c, reachable, { depth, commitOnly });
   } else {
     for (const o of objects) if (o.type === 'commit') await traverseCommit(repo, o.checksum, reachable, { depth, commitOnly });
   }

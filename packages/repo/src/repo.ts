@@ -32,7 +32,7 @@ import { loadContentObject, type ContentObject } from './objects/content-read.js
 import { writeContentObject, type ContentInput, type ContentWriteOptions } from './objects/content-write.js';
 import { readMetadataObject, writeMetadataObject, type WriteResult } from './objects/metadata-objects.js';
 import { objectDir, objectPath } from './objects/paths.js';
-import type { StoreContext } from './objects/store-context.js';
+import type { AsyncDeflaterFactory, StoreContext } from './objects/store-context.js';
 import { joinPath } from './path.js';
 import { listLocalRefs, listRemoteRefs, parseRev, readRefspec, writeRef } from './refs.js';
 import { tempPath } from './temp.js';
@@ -45,6 +45,12 @@ const LISTED_TYPES: ReadonlySet<ObjectType> = new Set(['file', 'dirtree', 'dirme
 export interface RepoOptions {
   /** SHA-256 implementation (default: node:crypto on Node, @noble/hashes elsewhere). */
   readonly hash?: Sha256Factory;
+  /**
+   * Where archive-mode content is compressed (default: in this thread). On Node,
+   * `createDeflatePool().open` from `@ostree-ts/compress-workers` spreads it over every core
+   * with byte-identical output.
+   */
+  readonly deflater?: AsyncDeflaterFactory;
 }
 
 /** An open repository. Obtain one with {@link openRepo} or {@link initRepo}. */
@@ -63,6 +69,7 @@ export class Repo {
     readonly path: string,
     config: KeyFile,
     readonly hash: Sha256Factory,
+    deflater?: AsyncDeflaterFactory,
   ) {
     this.config = config;
     this.settings = readCoreSettings(config);
@@ -81,6 +88,7 @@ export class Repo {
       get disableXattrs() {
         return repo.settings.disableXattrs;
       },
+      deflater,
       ensureObjectDir: (checksum) => this.ensureObjectDir(checksum),
     };
   }
@@ -272,11 +280,12 @@ export async function openRepo(fs: Fs, path: string, options: RepoOptions = {}):
   }
   let kf: KeyFile;
   try {
-    kf = KeyFile.parse(text, { keepComments: true });
+    // ostree reads config without comments, so every write it makes drops them; so do we.
+    kf = KeyFile.parse(text, { keepComments: false });
   } catch (cause) {
     throw new OstreeError('INVALID_CONFIG', `Couldn't parse config file: ${(cause as Error).message}`, { cause });
   }
-  return new Repo(fs, path, kf, options.hash ?? defaultSha256);
+  return new Repo(fs, path, kf, options.hash ?? defaultSha256, options.deflater);
 }
 
 /** Options for {@link initRepo}. */
@@ -287,22 +296,21 @@ export interface InitOptions extends RepoOptions {
 
 /**
  * Creates a repository as `ostree init` does (config first, `objects/` last, so a repo exists
- * only once it is complete). Initialising an existing repository of the same mode is a no-op.
- * @throws {OstreeError} ALREADY_EXISTS when a repository of another mode is there
+ * only once it is complete). Like ostree, initialising where a repository already exists
+ * changes nothing and opens it (whatever its mode), and only the last path component is
+ * created.
  */
 export async function initRepo(fs: Fs, path: string, options: InitOptions): Promise<Repo> {
-  if ((await fs.lstatIfExists(joinPath(path, 'objects'))) !== undefined) {
-    const existing = await openRepo(fs, path, options);
-    if (existing.mode !== options.mode) {
-      throw new OstreeError('ALREADY_EXISTS', `A repository of mode ${existing.mode} already exists at ${path}`);
-    }
-    return existing;
+  if ((await fs.lstatIfExists(joinPath(path, 'objects'))) !== undefined) return openRepo(fs, path, options);
+  try {
+    await fs.mkdir(path, { mode: 0o775 });
+  } catch (e) {
+    if (!hasErrorCode(e, 'EEXIST')) throw e;
   }
-  await fs.mkdir(path, { recursive: true, mode: 0o775 });
   const kf = initialConfig(options.mode, options.collectionId);
   const configPath = joinPath(path, 'config');
   if ((await fs.lstatIfExists(configPath)) === undefined) await fs.writeFile(configPath, encoder.encode(kf.toString()), { mode: 0o644 });
-  for (const dir of ['tmp', 'extensions', 'state', 'refs', 'refs/heads', 'refs/mirrors', 'refs/remotes', 'objects']) {
+  for (const dir of ['tmp', 'tmp/cache', 'extensions', 'state', 'refs', 'refs/heads', 'refs/mirrors', 'refs/remotes', 'objects']) {
     await fs.mkdir(joinPath(path, dir), { recursive: true, mode: 0o775 });
   }
   return openRepo(fs, path, options);

@@ -97,6 +97,19 @@ describe.skipIf(!hasOstree)('summary and prune against real ostree', () => {
     expect(execFileSync('ostree', ['fsck', `--repo=${ours}`]).toString()).toContain('no errors found');
   });
 
+  it('prune --refs-only keeps what only a remote ref reaches, like ostree', async () => {
+    const theirs = copy('remote-theirs');
+    const ours = copy('remote-ours');
+    for (const r of [theirs, ours]) {
+      mkdirSync(join(r, 'refs/remotes/origin'), { recursive: true });
+      writeFileSync(join(r, 'refs/remotes/origin/keep'), `${commits[0]}\n`);
+    }
+    ostree('prune', `--repo=${theirs}`, '--refs-only', '--depth=0');
+    await pruneRepo(await openRepo(nodeFs(), ours), { refsOnly: true, depth: 0 });
+    expect(objectList(ours)).toEqual(objectList(theirs));
+    expect(objectList(ours).some((p) => p.includes(commits[0]!.slice(2)))).toBe(true);
+  });
+
   it('prune --delete-commit leaves a tombstone and enables tombstones, like ostree', async () => {
     const theirs = copy('del-theirs');
     const ours = copy('del-ours');

@@ -56,17 +56,12 @@ export const pruneCommand: CommandSpec = {
       Object.assign(options, { keepYoungerThan: Number(seconds) });
     }
     const repo = repoOf(inv);
-    // ostree treats remote refs (refs/remotes) as roots too; the repo package's prune only
-    // looks at local refs, so guard here rather than delete what a remote ref still needs.
+    // Checked here too, so the message names refs in ostree's listing order.
     const refs = await listRefs(repo.fs, repo.path, { cutPrefix: true });
     if (deleteCommit !== undefined) {
       for (const [ref, checksum] of refs) {
         if (checksum === deleteCommit) throw new CliError(`Commit '${deleteCommit}' is referenced by '${ref}'`);
       }
-    }
-    const remoteRefs = [...refs.keys()].filter((r) => r.includes(':'));
-    if ((options.refsOnly === true || keep !== undefined) && remoteRefs.length > 0) {
-      throw new CliError(`prune --refs-only/--keep-younger-than with remote refs (${remoteRefs.join(', ')}) is not supported by ostree-ts yet`);
     }
     const result = await pruneRepo(repo, options);
     let s = o.flag('commit-only') ? `Total (commit only) objects: ${result.objectsTotal}\n` : `Total objects: ${result.objectsTotal}\n`;

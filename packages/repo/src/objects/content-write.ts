@@ -21,7 +21,7 @@ import type { WriteHandle } from '@ostree-ts/io';
 import { tempPath } from '../temp.js';
 import { discard, installObject } from './install.js';
 import type { WriteResult } from './metadata-objects.js';
-import type { StoreContext } from './store-context.js';
+import type { AsyncDeflater, StoreContext } from './store-context.js';
 
 /** A content object to store: its metadata and its payload (empty for symlinks). */
 export interface ContentInput {
@@ -66,6 +66,13 @@ function assertBareUserOnlyMode(mode: number): void {
   }
 }
 
+// In this thread unless the repository was given a deflater (e.g. a worker pool).
+function archiveDeflater(ctx: StoreContext): AsyncDeflater {
+  if (ctx.deflater) return ctx.deflater(ctx.zlibLevel);
+  const sync = createRawDeflate({ level: ctx.zlibLevel });
+  return { push: async (c) => sync.push(c), end: async () => sync.end() };
+}
+
 // Streams the payload into `handle` (compressing for archive), hashing as it goes.
 async function streamPayload(
   ctx: StoreContext,
@@ -73,19 +80,19 @@ async function streamPayload(
   handle: WriteHandle,
   update: (chunk: Uint8Array) => void,
 ): Promise<void> {
-  const deflate = ctx.mode === 'archive' ? createRawDeflate({ level: ctx.zlibLevel }) : undefined;
+  const deflate = ctx.mode === 'archive' ? archiveDeflater(ctx) : undefined;
   let total = 0;
   for await (const chunk of chunksOf(input.payload)) {
     total += chunk.length;
     if (total > input.size) break;
     update(chunk);
-    if (deflate) for (const out of deflate.push(chunk)) await handle.write(out);
+    if (deflate) for (const out of await deflate.push(chunk)) await handle.write(out);
     else await handle.write(chunk);
   }
   if (total !== input.size) {
     throw new OstreeError('INVALID_ARGUMENT', `content payload is ${total > input.size ? 'longer' : 'shorter'} than its declared size ${input.size}`);
   }
-  if (deflate) for (const out of deflate.end()) await handle.write(out);
+  if (deflate) for (const out of await deflate.end()) await handle.write(out);
 }
 
 async function writeRegular(ctx: StoreContext, tmp: string, input: ContentInput, update: (c: Uint8Array) => void): Promise<void> {
