@@ -4,13 +4,35 @@
  * @module
  */
 import { constants, promises as fsp, type BigIntStats } from 'node:fs';
-import { FsError, type CreateOptions, type Fs, type FsCapabilities, type FsXattr, type ReadHandle, type Stat, type WriteHandle } from '@ostree-ts/io';
+import {
+  FsError,
+  type CreateOptions,
+  type FileLock,
+  type Fs,
+  type FsCapabilities,
+  type FsXattr,
+  type LockKind,
+  type LockOptions,
+  type ReadHandle,
+  type Stat,
+  type WriteHandle,
+} from '@ostree-ts/io';
 import {
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
+  EAGAIN,
+  EINTR,
   EINVAL,
   ENOSYS,
   ENOTSUP,
+  F_OFD_SETLK,
+  F_RDLCK,
+  F_UNLCK,
+  F_WRLCK,
+  LOCK_EX,
+  LOCK_NB,
+  LOCK_SH,
+  LOCK_UN,
   RENAME_NOREPLACE,
   checkCString,
   errnoError,
@@ -27,7 +49,7 @@ export interface NodeFsOptions {
    * Use libc through koffi (default true). With false, or when koffi cannot be loaded,
    * xattr calls fail with `ENOTSUP`, `rename(…, { noReplace })` uses the non-atomic
    * fallback, `chmod` checks for symlinks with a separate lstat, and `syncfs` degrades to
-   * an fsync of the path.
+   * an fsync of the path, and `lockFile` fails with `ENOTSUP` (`capabilities.locks` is false).
    */
   readonly native?: boolean;
 }
@@ -39,7 +61,14 @@ export function nodeFs(options: NodeFsOptions = {}): Fs {
     : new NodeFs(loadLibc, libcUnavailableReason);
 }
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = constants;
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_NOFOLLOW } = constants;
+/** How ostree opens `REPO/.lock` (O_CLOEXEC is libuv's default), plus O_NOFOLLOW as every call here. */
+const LOCK_FLAGS = O_RDWR | O_CREAT | O_NOFOLLOW;
+/** ostree's DEFAULT_REGFILE_MODE, the mode of a `.lock` it creates (before the umask). */
+const LOCK_FILE_MODE = 0o660;
+/** Delays between lock attempts while waiting: the first, and the cap it doubles up to. */
+const LOCK_RETRY_FIRST_MS = 10;
+const LOCK_RETRY_MAX_MS = 50;
 const READ_FLAGS = O_RDONLY | O_NOFOLLOW;
 const S_IFMT = 0o170000;
 /** Concurrent unlinks/rmdirs/readdirs of one removeTree. */
@@ -160,6 +189,7 @@ export class NodeFs implements Fs {
         chown: process.getuid?.() === 0,
         hardlinks: true,
         atomicNoReplace: libc?.renameat2 !== undefined,
+        locks: libc?.fcntlLock !== undefined,
       });
     }
     return this.#capabilities;
@@ -522,6 +552,99 @@ export class NodeFs implements Fs {
       await fh.close();
     }
   }
+
+  // ---- locks ---------------------------------------------------------------
+
+  async lockFile(path: string, kind: LockKind, options?: LockOptions): Promise<FileLock> {
+    const waitMs = checkLockArguments(kind, options, path);
+    const libc = this.#libc();
+    if (libc?.fcntlLock === undefined) {
+      const reason =
+        libc === undefined ? this.#unavailable() : `the layout of struct flock is not known on ${process.arch}`;
+      throw unavailableError('fcntl', path, 'file locks', reason);
+    }
+    let fh: fsp.FileHandle;
+    try {
+      fh = await fsp.open(path, LOCK_FLAGS, LOCK_FILE_MODE);
+    } catch (e) {
+      rethrow(e, 'open', path);
+    }
+    const fd = fh.fd;
+    let mechanism: LockMechanism | undefined;
+    try {
+      // F_OFD_SETLK never blocks: retry on a timer instead of F_OFD_SETLKW, which would block
+      // the event loop (ostree itself retries once a second up to core.lock-timeout-secs).
+      const start = performance.now();
+      let delay = LOCK_RETRY_FIRST_MS;
+      for (;;) {
+        mechanism = tryLock(libc, fd, kind, path);
+        if (mechanism !== undefined) break;
+        const remaining = waitMs - (performance.now() - start);
+        if (remaining <= 0) throw lockBusy(path, waitMs);
+        await sleep(Math.min(delay, remaining));
+        delay = Math.min(delay * 2, LOCK_RETRY_MAX_MS);
+      }
+    } catch (e) {
+      await fh.close().catch(() => {});
+      throw e;
+    }
+    const how = mechanism;
+    let released: Promise<void> | undefined;
+    const release = async (): Promise<void> => {
+      // Unlock explicitly, as ostree does; closing the only descriptor of the open file
+      // description would drop the lock anyway, so an unlock error changes nothing.
+      if (how === 'ofd') libc.fcntlLock?.(fd, F_OFD_SETLK, F_UNLCK);
+      else libc.flock?.(fd, LOCK_UN);
+      try {
+        await fh.close();
+      } catch (e) {
+        rethrow(e, 'close', path);
+      }
+    };
+    return { release: () => (released ??= release()) };
+  }
+}
+
+/** How a lock was taken, so that release undoes it the same way. */
+type LockMechanism = 'ofd' | 'flock';
+
+/**
+ * One non-blocking attempt to lock `fd` as ostree's do_repo_lock does: an OFD lock, or flock
+ * when the kernel has no OFD locks (EINVAL). Undefined when the lock is held (EAGAIN);
+ * other errors throw.
+ */
+function tryLock(libc: Libc, fd: number, kind: LockKind, path: string): LockMechanism | undefined {
+  const fcntlLock = libc.fcntlLock as NonNullable<Libc['fcntlLock']>;
+  for (;;) {
+    if (fcntlLock(fd, F_OFD_SETLK, kind === 'exclusive' ? F_WRLCK : F_RDLCK) === 0) return 'ofd';
+    const errno = libc.errno();
+    if (errno === EINTR) continue;
+    if (errno === EAGAIN) return undefined;
+    if (errno !== EINVAL || libc.flock === undefined) throw errnoError(errno, 'fcntl', path);
+    if (libc.flock(fd, (kind === 'exclusive' ? LOCK_EX : LOCK_SH) | LOCK_NB) === 0) return 'flock';
+    const flockErrno = libc.errno();
+    if (flockErrno === EINTR) continue;
+    if (flockErrno === EAGAIN) return undefined;
+    throw errnoError(flockErrno, 'flock', path);
+  }
+}
+
+/** Validates lockFile's arguments (EINVAL, before anything is opened); returns `waitMs` (default 0). */
+function checkLockArguments(kind: LockKind, options: LockOptions | undefined, path: string): number {
+  if (kind !== 'shared' && kind !== 'exclusive') throw new FsError('EINVAL', 'fcntl', path);
+  const waitMs = options?.waitMs ?? 0;
+  if (typeof waitMs !== 'number' || Number.isNaN(waitMs) || waitMs < 0) throw new FsError('EINVAL', 'fcntl', path);
+  return waitMs;
+}
+
+function lockBusy(path: string, waitedMs: number): FsError {
+  const e = new FsError('EAGAIN', 'fcntl', path);
+  e.message += waitedMs > 0 ? ` (locked by another holder; gave up after ${waitedMs} ms)` : ' (locked by another holder)';
+  return e;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function createFlags(options: CreateOptions | undefined): number {

@@ -1,11 +1,34 @@
 /** The koffi/libc layer: errno mapping, buffer growth, fallbacks, and what happens without it. */
-import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FsError } from '@ostree-ts/io';
 import { nodeFs } from '@ostree-ts/io-node';
-import { ENODATA, ENOSYS, ERANGE, EINVAL, errnoName, loadLibc, type Libc } from '../src/native.js';
+import {
+  EAGAIN,
+  EINTR,
+  ENODATA,
+  ENOSYS,
+  ERANGE,
+  EINVAL,
+  FLOCK_LAYOUT,
+  F_OFD_GETLK,
+  F_OFD_SETLK,
+  F_OFD_SETLKW,
+  F_RDLCK,
+  F_WRLCK,
+  F_UNLCK,
+  LOCK_EX,
+  LOCK_NB,
+  LOCK_SH,
+  LOCK_UN,
+  SEEK_SET,
+  errnoName,
+  loadLibc,
+  type Libc,
+} from '../src/native.js';
 import { NodeFs } from '../src/node-fs.js';
 import { getXattr, listXattrs } from '../src/xattr.js';
 
@@ -43,6 +66,7 @@ describe('koffi and libc', () => {
       chown: process.getuid?.() === 0,
       hardlinks: true,
       atomicNoReplace: true,
+      locks: true,
     });
   });
 
@@ -246,6 +270,7 @@ describe('without koffi (native: false, or koffi failing to load)', () => {
       chown: process.getuid?.() === 0,
       hardlinks: true,
       atomicNoReplace: false,
+      locks: false,
     });
   });
 
@@ -307,5 +332,205 @@ describe('syncfs', () => {
     );
     expect(await codeOf(() => failing.syncfs(dir))).toBe('EIO');
     expect(fdSeen).toBeGreaterThan(2);
+  });
+});
+
+const hasGcc = spawnSync('gcc', ['--version'], { stdio: 'ignore' }).status === 0;
+
+describe('lockFile', () => {
+  it.skipIf(!hasGcc || process.arch !== 'x64')('struct flock and the constants match what gcc compiles against glibc', async () => {
+    const src = join(dir, 'flock.c');
+    await writeFile(
+      src,
+      `#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/file.h>
+int main(void) {
+  printf("%zu %zu %zu %zu %zu %zu\\n", sizeof(struct flock), offsetof(struct flock, l_type),
+         offsetof(struct flock, l_whence), offsetof(struct flock, l_start), offsetof(struct flock, l_len),
+         offsetof(struct flock, l_pid));
+  printf("%zu %zu %zu %zu\\n", sizeof(short), sizeof(off_t), sizeof(pid_t), sizeof(((struct flock *)0)->l_start));
+  printf("%d %d %d %d %d %d %d\\n", F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_WRLCK, F_UNLCK, SEEK_SET);
+  printf("%d %d %d %d\\n", LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN);
+  return 0;
+}
+`,
+    );
+    const build = spawnSync('gcc', ['-o', join(dir, 'flock'), src], { encoding: 'utf8' });
+    expect(build.stderr).toBe('');
+    const out = spawnSync(join(dir, 'flock'), { encoding: 'utf8' }).stdout.trim().split('\n');
+    const o = FLOCK_LAYOUT.offsets;
+    expect(out).toEqual([
+      [FLOCK_LAYOUT.size, o.l_type, o.l_whence, o.l_start, o.l_len, o.l_pid].join(' '),
+      '2 8 4 8',
+      [F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW, F_RDLCK, F_WRLCK, F_UNLCK, SEEK_SET].join(' '),
+      [LOCK_SH, LOCK_EX, LOCK_NB, LOCK_UN].join(' '),
+    ]);
+  });
+
+  /** The /proc/locks lines for the inode of `path` ("OFDLCK ADVISORY WRITE -1 fe:00:123 0 EOF"). */
+  async function procLocks(path: string): Promise<string[]> {
+    const ino = (await stat(path)).ino;
+    const lines = (await readFile('/proc/locks', 'utf8')).split('\n');
+    return lines
+      .filter((l) => l.split(/\s+/)[5]?.endsWith(`:${ino}`))
+      .map((l) => {
+        const f = l.trim().split(/\s+/);
+        return [f[1], f[2], f[3], f[4], f[6], f[7]].join(' '); // without the id and the device
+      });
+  }
+
+  /** Whether descriptor `fd` of this process still refers to `path`. */
+  async function fdOpenOn(fd: number, path: string): Promise<boolean> {
+    return (await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === path;
+  }
+
+  it('takes whole-file OFD locks, as /proc/locks shows, and release removes them', async () => {
+    const fs = nodeFs();
+    const path = join(dir, '.lock');
+    const x = await fs.lockFile(path, 'exclusive');
+    expect(await procLocks(path)).toEqual(['OFDLCK ADVISORY WRITE -1 0 EOF']);
+    await x.release();
+    expect(await procLocks(path)).toEqual([]);
+    const a = await fs.lockFile(path, 'shared');
+    const b = await fs.lockFile(path, 'shared');
+    expect(await procLocks(path)).toEqual(['OFDLCK ADVISORY READ -1 0 EOF', 'OFDLCK ADVISORY READ -1 0 EOF']);
+    await a.release();
+    await b.release();
+    expect(await procLocks(path)).toEqual([]);
+  });
+
+  it('passes F_OFD_SETLK and the lock type to fcntl, and closes the descriptor on release', async () => {
+    const calls: [number, number, number][] = [];
+    const fs = new NodeFs(
+      () =>
+        patched({
+          fcntlLock: (fd, cmd, type) => {
+            calls.push([fd, cmd, type]);
+            return realLibc.fcntlLock?.(fd, cmd, type) ?? -1;
+          },
+        }),
+      () => '',
+    );
+    const path = join(dir, '.lock');
+    const s = await fs.lockFile(path, 'shared');
+    const x = await fs.lockFile(join(dir, 'other'), 'exclusive');
+    const fd = calls[0]?.[0] as number;
+    expect(await fdOpenOn(fd, path)).toBe(true);
+    await s.release();
+    await x.release();
+    expect(calls.map(([, cmd, type]) => [cmd, type])).toEqual([
+      [F_OFD_SETLK, 0],
+      [F_OFD_SETLK, 1],
+      [F_OFD_SETLK, F_UNLCK],
+      [F_OFD_SETLK, F_UNLCK],
+    ]);
+    expect(await fdOpenOn(fd, path)).toBe(false);
+  });
+
+  it('falls back to flock when fcntl says EINVAL (kernel without OFD locks), as ostree does', async () => {
+    const ops: number[] = [];
+    let errno = 0;
+    const held = new Set<number>();
+    const fs = new NodeFs(
+      () =>
+        patched({
+          fcntlLock: () => {
+            errno = EINVAL;
+            return -1;
+          },
+          flock: (fd, op) => {
+            ops.push(op);
+            if ((op & LOCK_UN) !== 0) return held.delete(fd) ? 0 : -1;
+            if (held.size > 0) {
+              errno = EAGAIN;
+              return -1;
+            }
+            held.add(fd);
+            return 0;
+          },
+          errnoValue: () => errno,
+        }),
+      () => '',
+    );
+    const path = join(dir, '.lock');
+    const x = await fs.lockFile(path, 'exclusive');
+    expect(await codeOf(() => fs.lockFile(path, 'shared'))).toBe('EAGAIN');
+    await x.release();
+    expect(held.size).toBe(0);
+    await (await fs.lockFile(path, 'shared')).release();
+    expect(ops).toEqual([LOCK_EX | LOCK_NB, LOCK_SH | LOCK_NB, LOCK_UN, LOCK_SH | LOCK_NB, LOCK_UN]);
+  });
+
+  it('retries on EINTR; other errors are thrown with the descriptor closed', async () => {
+    let interrupts = 2;
+    let errno = 0;
+    const seen: number[] = [];
+    const fs = new NodeFs(
+      () =>
+        patched({
+          fcntlLock: (fd, cmd, type) => {
+            seen.push(fd);
+            if (type !== F_UNLCK && interrupts-- > 0) {
+              errno = EINTR;
+              return -1;
+            }
+            if (interrupts < -1) {
+              errno = 37; // ENOLCK
+              return -1;
+            }
+            errno = 0;
+            return realLibc.fcntlLock?.(fd, cmd, type) ?? -1;
+          },
+          errnoValue: () => errno,
+        }),
+      () => '',
+    );
+    const path = join(dir, '.lock');
+    await (await fs.lockFile(path, 'exclusive')).release();
+    expect(seen.length).toBe(4); // two EINTRs, the lock, the unlock
+    const e = await fs.lockFile(path, 'shared').catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(FsError);
+    expect((e as FsError).code).toBe('ENOLCK');
+    expect(await fdOpenOn(seen.at(-1) as number, path)).toBe(false);
+  });
+
+  it('gives up after waitMs without blocking the event loop, polling every 10 to 50 ms', async () => {
+    let attempts = 0;
+    const fs = new NodeFs(
+      () =>
+        patched({
+          fcntlLock: () => {
+            attempts++;
+            return -1;
+          },
+          errnoValue: () => EAGAIN,
+        }),
+      () => '',
+    );
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    const start = performance.now();
+    const e = await fs.lockFile(join(dir, '.lock'), 'exclusive', { waitMs: 300 }).catch((err: unknown) => err);
+    const waited = performance.now() - start;
+    clearInterval(ticker);
+    expect((e as FsError).code).toBe('EAGAIN');
+    expect((e as FsError).message).toContain('gave up after 300 ms');
+    expect(waited).toBeGreaterThanOrEqual(299);
+    expect(ticks).toBeGreaterThan(10); // timers kept running meanwhile
+    // 10, 20, 40, then every 50 ms: about 8 attempts in 300 ms, not thousands.
+    expect(attempts).toBeGreaterThanOrEqual(5);
+    expect(attempts).toBeLessThanOrEqual(12);
+  });
+
+  it('ENOTSUP, saying why, where struct flock is unknown; capabilities.locks is false', async () => {
+    const fs = new NodeFs(() => patched({ fcntlLock: undefined }), () => '');
+    expect(fs.capabilities.locks).toBe(false);
+    const e = (await fs.lockFile(join(dir, '.lock'), 'shared').catch((err: unknown) => err)) as FsError;
+    expect(e.code).toBe('ENOTSUP');
+    expect(e.message).toContain('struct flock');
+    expect(await stat(join(dir, '.lock')).catch(() => 'absent')).toBe('absent');
   });
 });

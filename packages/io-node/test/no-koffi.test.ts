@@ -18,6 +18,11 @@ it('capabilities report no xattrs, xattr calls say why, the rest works', async (
     const fs = nodeFs();
     expect(fs.capabilities.xattrs).toBe(false);
     expect(fs.capabilities.atomicNoReplace).toBe(false);
+    expect(fs.capabilities.locks).toBe(false);
+    const lockError = await fs.lockFile(join(dir, '.lock'), 'shared').catch((err: unknown) => err);
+    expect(lockError).toMatchObject({ code: 'ENOTSUP' });
+    expect((lockError as Error).message).toContain('file locks need libc through the koffi native module');
+    expect((lockError as Error).message).toContain("Cannot find module 'koffi' (simulated)");
     await fs.writeFile(join(dir, 'a'), new Uint8Array([1]));
     const e = await fs.setXattr(join(dir, 'a'), 'user.a', new Uint8Array(1)).catch((err: unknown) => err);
     expect(e).toMatchObject({ code: 'ENOTSUP' });

@@ -13,7 +13,7 @@
  * created exclusively by default, errors carry errno names in `code`.
  * @module
  */
-import type { Fs, Stat } from './fs.js';
+import type { FileLock, Fs, LockKind, Stat } from './fs.js';
 import { utf8Encode } from './utf8.js';
 
 /** A fresh, empty directory on the filesystem under test. */
@@ -199,6 +199,14 @@ export function fileSystemConformance(
       },
       skip,
     );
+  /** A lock test: without the `locks` capability, checks that lockFile is ENOTSUP and creates nothing. */
+  const lockTest = (name: string, body: (c: Ctx) => Promise<void>): void =>
+    test(name, async (c) => {
+      if (c.fs.capabilities.locks) return body(c);
+      await c.fails('ENOTSUP', () => c.fs.lockFile(c.p('lock'), 'shared'));
+      await c.fails('ENOTSUP', () => c.fs.lockFile(c.p('lock'), 'exclusive', { waitMs: 10 }));
+      await c.gone('lock');
+    });
   const linkTest = (name: string, body: (c: Ctx) => Promise<void>): void =>
     test(name, async (c) => {
       if (c.fs.capabilities.hardlinks) return body(c);
@@ -209,8 +217,8 @@ export function fileSystemConformance(
 
   describe(options.name ?? 'Fs conformance', () => {
     describe('capabilities', () => {
-      test('are four booleans; chown matches the privileged option', async ({ fs, is }) => {
-        for (const key of ['xattrs', 'chown', 'hardlinks', 'atomicNoReplace'] as const) {
+      test('are five booleans; chown matches the privileged option', async ({ fs, is }) => {
+        for (const key of ['xattrs', 'chown', 'hardlinks', 'atomicNoReplace', 'locks'] as const) {
           is(typeof fs.capabilities[key], 'boolean');
         }
         is(fs.capabilities.chown, privileged);
@@ -1279,6 +1287,177 @@ export function fileSystemConformance(
           await c.fs.setXattr(c.p('h'), 'user.b', new Uint8Array([43]));
           c.same((await c.fs.getXattr(c.p('g'), 'user.b')) as Uint8Array, new Uint8Array([43]));
         }
+      });
+    });
+
+    describe('lockFile', () => {
+      /** Expects an immediate attempt to take `kind` on `path` to fail with EAGAIN. */
+      const busy = (c: Ctx, path: string, kind: LockKind): Promise<void> =>
+        c.fails('EAGAIN', () => c.fs.lockFile(path, kind));
+      /** Expects an immediate attempt to succeed, and releases the lock. */
+      const free = async (c: Ctx, path: string, kind: LockKind): Promise<void> => {
+        await (await c.fs.lockFile(path, kind)).release();
+      };
+      const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+      lockTest('shared locks coexist; exclusive conflicts with shared and with exclusive (EAGAIN)', async (c) => {
+        const f = c.p('lock');
+        const s1 = await c.fs.lockFile(f, 'shared');
+        const s2 = await c.fs.lockFile(f, 'shared');
+        await busy(c, f, 'exclusive');
+        await s1.release();
+        await busy(c, f, 'exclusive'); // s2 still holds it
+        await s2.release();
+        const x = await c.fs.lockFile(f, 'exclusive');
+        await busy(c, f, 'shared');
+        await busy(c, f, 'exclusive');
+        await x.release();
+        await free(c, f, 'shared');
+        await free(c, f, 'exclusive');
+      });
+
+      lockTest('each lock is its own holder: two handles of one caller conflict (OFD locks)', async (c) => {
+        const f = c.p('lock');
+        const x = await c.fs.lockFile(f, 'exclusive');
+        // Classic POSIX (F_SETLK) locks would let the same process take it again; OFD locks do not.
+        await busy(c, f, 'exclusive');
+        await busy(c, f, 'shared');
+        await x.release();
+      });
+
+      lockTest('creates a missing lock file: empty, mode 0o660 minus the umask', async (c) => {
+        // The umask is whatever the caller's is: measure it with a file created 0o666.
+        await c.put('probe', '', 0o666);
+        const allowed = perm(await c.fs.lstat(c.p('probe')));
+        const l = await c.fs.lockFile(c.p('.lock'), 'shared');
+        const st = await c.fs.lstat(c.p('.lock'));
+        c.is(st.type, 'file');
+        c.is(st.size, 0);
+        c.is(perm(st), 0o660 & allowed);
+        await l.release();
+        c.is((await c.fs.lstat(c.p('.lock'))).ino, st.ino); // release leaves the file in place
+      });
+
+      lockTest('an existing file is used as it is: not truncated, mode and inode kept', async (c) => {
+        await c.put('f', 'content', 0o600);
+        await c.fs.chmod(c.p('f'), 0o600);
+        const before = await c.fs.lstat(c.p('f'));
+        const l = await c.fs.lockFile(c.p('f'), 'exclusive');
+        await l.release();
+        await c.has('f', 'content');
+        const after = await c.fs.lstat(c.p('f'));
+        c.is(perm(after), 0o600);
+        c.is(after.ino, before.ino);
+      });
+
+      lockTest('ELOOP for a symlink (nothing created through it), EISDIR, ENOENT, ENOTDIR', async (c) => {
+        await c.put('f', 'x');
+        await c.fs.mkdir(c.p('d'));
+        await c.fs.symlink('f', c.p('l'));
+        await c.fs.symlink('nowhere', c.p('dangling'));
+        await c.fails('ELOOP', () => c.fs.lockFile(c.p('l'), 'shared'));
+        await c.fails('ELOOP', () => c.fs.lockFile(c.p('dangling'), 'exclusive'));
+        await c.gone('nowhere');
+        await c.fails('EISDIR', () => c.fs.lockFile(c.p('d'), 'shared'));
+        await c.fails('ENOENT', () => c.fs.lockFile(c.p('nope/lock'), 'shared'));
+        await c.fails('ENOTDIR', () => c.fs.lockFile(c.p('f/lock'), 'shared'));
+        await free(c, c.p('f'), 'exclusive'); // the failed attempts locked nothing
+      });
+
+      lockTest('EINVAL for an unknown kind or a bad waitMs, before anything is created', async (c) => {
+        const f = c.p('lock');
+        await c.fails('EINVAL', () => c.fs.lockFile(f, 'read' as LockKind));
+        await c.fails('EINVAL', () => c.fs.lockFile(f, 'shared', { waitMs: -1 }));
+        await c.fails('EINVAL', () => c.fs.lockFile(f, 'shared', { waitMs: Number.NaN }));
+        await c.fails('EINVAL', () => c.fs.lockFile(f, 'shared', { waitMs: '10' as unknown as number }));
+        await c.gone('lock');
+      });
+
+      lockTest('waitMs: the lock is taken as soon as the holder releases it', async (c) => {
+        const f = c.p('lock');
+        const x = await c.fs.lockFile(f, 'exclusive');
+        const start = Date.now();
+        // The release runs from a timer: a lockFile that blocked the event loop would never see it.
+        const timer = sleep(40).then(() => x.release());
+        const s = await c.fs.lockFile(f, 'shared', { waitMs: 1500 });
+        const waited = Date.now() - start;
+        await timer;
+        c.is(waited >= 30 && waited < 1200, true);
+        await busy(c, f, 'exclusive');
+        await s.release();
+      });
+
+      lockTest('waitMs: EAGAIN once the time is up; 0 is a single attempt', async (c) => {
+        const f = c.p('lock');
+        const s = await c.fs.lockFile(f, 'shared');
+        let start = Date.now();
+        await c.fails('EAGAIN', () => c.fs.lockFile(f, 'exclusive', { waitMs: 100 }));
+        const waited = Date.now() - start;
+        c.is(waited >= 90 && waited < 1200, true);
+        start = Date.now();
+        await c.fails('EAGAIN', () => c.fs.lockFile(f, 'exclusive', { waitMs: 0 }));
+        c.is(Date.now() - start < 100, true);
+        await s.release();
+        await free(c, f, 'exclusive'); // the timed-out attempts left nothing behind
+      });
+
+      lockTest('waiters: shared waiters all get in when an exclusive holder releases; then an exclusive one', async (c) => {
+        const f = c.p('lock');
+        const x = await c.fs.lockFile(f, 'exclusive');
+        const order: string[] = [];
+        // Never rejects (a failure shows in `order`), so a failing test leaves no unhandled rejection.
+        const take = (name: string, kind: LockKind): Promise<FileLock | undefined> =>
+          c.fs.lockFile(f, kind, { waitMs: 1500 }).then(
+            (l) => {
+              order.push(name);
+              return l;
+            },
+            (e: unknown) => {
+              order.push(`${name}: ${(e as { code?: unknown } | null)?.code}`);
+              return undefined;
+            },
+          );
+        const sa = take('sa', 'shared');
+        const sb = take('sb', 'shared');
+        await sleep(20);
+        c.eq(order, []);
+        await x.release();
+        const [a, b] = await Promise.all([sa, sb]);
+        c.eq(order.sort(), ['sa', 'sb']);
+        if (a === undefined || b === undefined) return;
+        const xb = take('x', 'exclusive');
+        await sleep(20);
+        c.eq(order.includes('x'), false);
+        await a.release();
+        await sleep(20);
+        c.eq(order.includes('x'), false); // b still holds a shared lock
+        await b.release();
+        const x2 = await xb;
+        c.eq(order.includes('x'), true);
+        await busy(c, f, 'shared');
+        await x2?.release();
+      });
+
+      lockTest('release frees everything at once; releasing twice is harmless and frees nothing else', async (c) => {
+        const f = c.p('lock');
+        const x1 = await c.fs.lockFile(f, 'exclusive');
+        await Promise.all([x1.release(), x1.release()]);
+        const x2 = await c.fs.lockFile(f, 'exclusive');
+        await x1.release(); // must not drop x2's lock
+        await busy(c, f, 'shared');
+        await x2.release();
+        await x2.release();
+        await free(c, f, 'exclusive');
+      });
+
+      lockTest('a lock belongs to the file, not its name; different files are independent', async (c) => {
+        const x = await c.fs.lockFile(c.p('a'), 'exclusive');
+        await free(c, c.p('other'), 'exclusive');
+        await c.fs.rename(c.p('a'), c.p('b'));
+        await busy(c, c.p('b'), 'shared'); // the same inode, renamed
+        await free(c, c.p('a'), 'exclusive'); // a new file under the old name
+        await x.release();
+        await free(c, c.p('b'), 'exclusive');
       });
     });
 

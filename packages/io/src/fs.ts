@@ -52,6 +52,29 @@ export interface FsCapabilities {
   readonly hardlinks: boolean;
   /** `rename(…, { noReplace: true })` is atomic (renameat2 RENAME_NOREPLACE). */
   readonly atomicNoReplace: boolean;
+  /** {@link Fs.lockFile} works; when false it fails with `ENOTSUP`. */
+  readonly locks: boolean;
+}
+
+/** The two kinds of advisory lock: any number of `shared` holders, or one `exclusive` holder. */
+export type LockKind = 'shared' | 'exclusive';
+
+/** Options of {@link Fs.lockFile}. */
+export interface LockOptions {
+  /**
+   * How long to keep trying while the lock is held incompatibly, in milliseconds (default 0:
+   * one attempt). `Infinity` waits until the lock is free.
+   */
+  readonly waitMs?: number;
+}
+
+/**
+ * A held lock (see {@link Fs.lockFile}); release it exactly once. Releasing again is
+ * harmless: later calls return the first call's promise and do nothing more.
+ */
+export interface FileLock {
+  /** Drops the lock and closes the lock file; other waiters can then take it. */
+  release(): Promise<void>;
 }
 
 /** Options for creating files. */
@@ -111,4 +134,19 @@ export interface Fs {
   fsync(path: string): Promise<void>;
   /** Flushes the whole filesystem containing `path` (syncfs), as ostree does before moving refs. */
   syncfs(path: string): Promise<void>;
+
+  /**
+   * Takes an advisory whole-file lock on `path`, compatible with ostree's repository lock
+   * (`REPO/.lock`): Linux open-file-description locks, so locks held through different
+   * handles in one process conflict, as between processes. `shared` locks coexist; an
+   * `exclusive` lock conflicts with every other lock. The file is opened read-write and
+   * created if absent, with mode 0o660 minus the umask (what ostree uses for `.lock`); a
+   * symlink is not followed (`ELOOP`). The lock belongs to the file (the inode), not the name.
+   *
+   * Without `waitMs` it fails at once with `EAGAIN` when the lock is held; with `waitMs` it
+   * retries until the lock is free or the time is up (then `EAGAIN`). Never blocks the event
+   * loop. An unknown `kind` or a negative or non-numeric `waitMs` is `EINVAL`. Without the
+   * `locks` capability it fails with `ENOTSUP`.
+   */
+  lockFile(path: string, kind: LockKind, options?: LockOptions): Promise<FileLock>;
 }

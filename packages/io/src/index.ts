@@ -5,6 +5,18 @@
  * suite every implementation passes is in `@ostree-ts/io/conformance`.
  * @module
  */
-export type { Fs, FsCapabilities, Stat, FileType, FsXattr, ReadHandle, WriteHandle, CreateOptions } from './fs.js';
+export type {
+  Fs,
+  FsCapabilities,
+  Stat,
+  FileType,
+  FsXattr,
+  ReadHandle,
+  WriteHandle,
+  CreateOptions,
+  FileLock,
+  LockKind,
+  LockOptions,
+} from './fs.js';
 export { FsError, hasErrorCode } from './errors.js';
 export { memoryFs, type MemoryFs, type MemoryFsCaller, type MemoryFsOptions } from './memory.js';

@@ -8,7 +8,18 @@
  */
 import { FsError } from './errors.js';
 import { utf8Length } from './utf8.js';
-import type { CreateOptions, Fs, FsCapabilities, FsXattr, ReadHandle, Stat, WriteHandle } from './fs.js';
+import type {
+  CreateOptions,
+  FileLock,
+  Fs,
+  FsCapabilities,
+  FsXattr,
+  LockKind,
+  LockOptions,
+  ReadHandle,
+  Stat,
+  WriteHandle,
+} from './fs.js';
 
 /** Options of {@link memoryFs}. */
 export interface MemoryFsOptions {
@@ -71,6 +82,7 @@ export function memoryFs(options: MemoryFsOptions = {}): MemoryFs {
     now,
     xattrs: options.capabilities?.xattrs ?? true,
     hardlinks: options.capabilities?.hardlinks ?? true,
+    locks: new WeakMap(),
   };
   return new MemoryFsImpl(tree, { uid: options.uid ?? 0, gid: options.gid ?? 0, umask: options.umask ?? 0o022 });
 }
@@ -82,6 +94,16 @@ interface Tree {
   readonly now: () => number;
   readonly xattrs: boolean;
   readonly hardlinks: boolean;
+  /** The lock table: who holds a lock on a file, and who waits for one. */
+  readonly locks: WeakMap<FileInode, InodeLocks>;
+}
+
+/** Locks on one inode, as the kernel keeps them per open file description. */
+interface InodeLocks {
+  /** Each {@link FileLock} handle is one holder (one open file description). */
+  readonly holders: Map<object, LockKind>;
+  /** Retry callbacks of waiting lockFile calls, run whenever a lock is released. */
+  readonly waiters: Set<() => void>;
 }
 
 const S_IFREG = 0o100000;
@@ -102,6 +124,10 @@ const XATTR_NAME_MAX = 255;
 const XATTR_SIZE_MAX = 65536;
 const DEV = 0x6d656dn;
 const EMPTY = new Uint8Array(0);
+/** Mode of a lock file created by lockFile (ostree's DEFAULT_REGFILE_MODE), before the umask. */
+const LOCK_FILE_MODE = 0o660;
+/** setTimeout's limit (2^31-1 ms, about 24.8 days); longer waits are unbounded. */
+const MAX_TIMER_MS = 0x7fffffff;
 /** Path component standing for a trailing slash: the previous component must be a directory (followed). */
 const TRAILING_SLASH = '';
 
@@ -174,6 +200,7 @@ class MemoryFsImpl implements MemoryFs {
       chown: this.#uid === 0,
       hardlinks: tree.hardlinks,
       atomicNoReplace: true,
+      locks: true,
     });
   }
 
@@ -356,9 +383,14 @@ class MemoryFsImpl implements MemoryFs {
       this.#killPrivs(existing);
       return existing;
     }
+    return this.#newFile(e, options?.mode ?? 0o644, syscall, path);
+  }
+
+  /** Creates the missing regular file `e` names with `mode` (minus the umask). */
+  #newFile(e: Entry, mode: number, syscall: string, path: string): FileInode {
     this.#need(e.dir, W | X, syscall, path);
-    const mode = (options?.mode ?? 0o644) & 0o7777 & ~this.#umask;
-    const file: FileInode = { ...this.#newInode('file', e.dir, S_IFREG | mode), data: EMPTY, size: 0 };
+    const bits = mode & 0o7777 & ~this.#umask;
+    const file: FileInode = { ...this.#newInode('file', e.dir, S_IFREG | bits), data: EMPTY, size: 0 };
     // inode_init_owner(): no setgid for a group (inherited from the directory) the caller is not in.
     if (this.#uid !== 0 && file.gid !== this.#gid) file.mode &= ~S_ISGID;
     this.#addEntry(e.dir, e.name, file);
@@ -788,6 +820,82 @@ class MemoryFsImpl implements MemoryFs {
     const node = this.#lookup(path, 'open', true);
     this.#need(node, R, 'open', path);
   }
+
+  // ---- locks ---------------------------------------------------------------
+
+  async lockFile(path: string, kind: LockKind, options?: LockOptions): Promise<FileLock> {
+    const waitMs = checkLockArguments(kind, options, path);
+    const file = this.#openLockFile(path);
+    let locks = this.#tree.locks.get(file);
+    if (locks === undefined) {
+      locks = { holders: new Map(), waiters: new Set() };
+      this.#tree.locks.set(file, locks);
+    }
+    const table = locks;
+    const holder = {};
+    const tryLock = (): boolean => {
+      for (const held of table.holders.values()) {
+        if (kind === 'exclusive' || held === 'exclusive') return false;
+      }
+      table.holders.set(holder, kind);
+      return true;
+    };
+    if (!tryLock()) {
+      if (waitMs === 0) throw lockBusy(path, 0);
+      // Queue a retry that every release runs; a timer gives up. Nothing polls.
+      await new Promise<void>((resolve, reject) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const retry = (): void => {
+          if (!tryLock()) return;
+          table.waiters.delete(retry);
+          if (timer !== undefined) clearTimeout(timer);
+          resolve();
+        };
+        table.waiters.add(retry);
+        if (waitMs <= MAX_TIMER_MS) {
+          timer = setTimeout(() => {
+            table.waiters.delete(retry);
+            reject(lockBusy(path, waitMs));
+          }, waitMs);
+        }
+      });
+    }
+    let released: Promise<void> | undefined;
+    return {
+      release: () =>
+        (released ??= (async () => {
+          table.holders.delete(holder);
+          for (const retry of [...table.waiters]) retry();
+        })()),
+    };
+  }
+
+  /** open(O_RDWR|O_CREAT|O_NOFOLLOW, 0o660) for lockFile: creates a missing file, never truncates. */
+  #openLockFile(path: string): FileInode {
+    const e = this.#entry(path, 'open');
+    if (e.special || e.trailing) throw new FsError('EISDIR', 'open', path);
+    const node = e.node;
+    if (node === undefined) return this.#newFile(e, LOCK_FILE_MODE, 'open', path);
+    if (node.kind === 'symlink') throw new FsError('ELOOP', 'open', path);
+    if (node.kind === 'directory') throw new FsError('EISDIR', 'open', path);
+    this.#need(node, R | W, 'open', path);
+    return node;
+  }
+}
+
+/** Validates lockFile's arguments (EINVAL, before anything is opened); returns `waitMs` (default 0). */
+function checkLockArguments(kind: LockKind, options: LockOptions | undefined, path: string): number {
+  if (kind !== 'shared' && kind !== 'exclusive') throw new FsError('EINVAL', 'fcntl', path);
+  const waitMs = options?.waitMs ?? 0;
+  if (typeof waitMs !== 'number' || Number.isNaN(waitMs) || waitMs < 0) throw new FsError('EINVAL', 'fcntl', path);
+  return waitMs;
+}
+
+/** The EAGAIN of a lock held incompatibly. */
+function lockBusy(path: string, waitedMs: number): FsError {
+  const e = new FsError('EAGAIN', 'fcntl', path);
+  e.message += waitedMs > 0 ? ` (locked by another holder; gave up after ${waitedMs} ms)` : ' (locked by another holder)';
+  return e;
 }
 
 function validRange(buffer: Uint8Array, offset: number, length: number): boolean {

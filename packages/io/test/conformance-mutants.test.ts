@@ -32,6 +32,7 @@ const methods = [
   'setXattr',
   'fsync',
   'syncfs',
+  'lockFile',
 ] as const;
 
 /** memoryFs with some methods replaced; `base` is the honest implementation underneath. */
@@ -45,8 +46,16 @@ function mutant(overrides: (base: Fs) => Partial<Fs>): () => { fs: Fs; root: str
   };
 }
 
-/** Runs the suite in-process; returns the names of the failing tests. */
-async function failures(make: () => { fs: Fs; root: string }): Promise<{ failed: string[]; total: number }> {
+/**
+ * Runs the suite in-process; returns the names of the failing tests. `only` picks the tests
+ * to run by name (default all): the lock tests sleep, so other mutants skip them. With
+ * `firstFailure`, stops at the first failing test (a mutant only has to fail one).
+ */
+async function failures(
+  make: () => { fs: Fs; root: string },
+  only: (name: string) => boolean = () => true,
+  firstFailure = false,
+): Promise<{ failed: string[]; total: number }> {
   const tests: [string, ConformanceTestFn][] = [];
   const prefix: string[] = [];
   const runner: ConformanceRunner = {
@@ -63,10 +72,12 @@ async function failures(make: () => { fs: Fs; root: string }): Promise<{ failed:
   fileSystemConformance(make, runner, { privileged: true });
   const failed: string[] = [];
   for (const [name, fn] of tests) {
+    if (!only(name)) continue;
     try {
       await fn();
     } catch {
       failed.push(name);
+      if (firstFailure) break;
     }
   }
   return { failed, total: tests.length };
@@ -227,6 +238,79 @@ const mutants: Record<string, (base: Fs) => Partial<Fs>> = {
       return b.mkdir(p, o);
     },
   }),
+  'lockFile takes every lock shared': (b) => ({ lockFile: (p, _k, o) => b.lockFile(p, 'shared', o) }),
+  'lockFile takes every lock exclusive': (b) => ({ lockFile: (p, _k, o) => b.lockFile(p, 'exclusive', o) }),
+  'lockFile ignores waitMs': (b) => ({ lockFile: (p, k) => b.lockFile(p, k) }),
+  'lockFile locks per process, like classic F_SETLK locks': (b) => {
+    // A second lock by the same process on a file it already locked succeeds at once.
+    const mine = new Map<string, number>();
+    return {
+      lockFile: async (p, k, o) => {
+        const n = mine.get(p) ?? 0;
+        const inner = n > 0 ? undefined : await b.lockFile(p, k, o);
+        mine.set(p, n + 1);
+        return {
+          release: async () => {
+            const left = (mine.get(p) ?? 1) - 1;
+            mine.set(p, left);
+            if (inner !== undefined) await inner.release();
+          },
+        };
+      },
+    };
+  },
+  'lockFile release does nothing': (b) => ({
+    lockFile: async (p, k, o) => {
+      await b.lockFile(p, k, o);
+      return { release: async () => {} };
+    },
+  }),
+  'lockFile polls with a busy loop': (b) => ({
+    lockFile: async (p, k, o) => {
+      const end = Date.now() + (o?.waitMs ?? 0);
+      for (;;) {
+        try {
+          return await b.lockFile(p, k);
+        } catch (e) {
+          if (Date.now() >= end) throw e;
+          while (Date.now() < Math.min(end, Date.now() + 5)); // blocks the event loop
+        }
+      }
+    },
+  }),
+  'lockFile follows symlinks': (b) => ({
+    lockFile: async (p, k, o) => {
+      const st = await b.lstatIfExists(p);
+      if (st?.type !== 'symlink') return b.lockFile(p, k, o);
+      return b.lockFile(`${p.slice(0, p.lastIndexOf('/'))}/${await b.readlink(p)}`, k, o);
+    },
+  }),
+  'lockFile creates the file with mode 0o644': (b) => ({
+    lockFile: async (p, k, o) => {
+      if ((await b.lstatIfExists(p)) === undefined) await b.writeFile(p, new Uint8Array(0));
+      return b.lockFile(p, k, o);
+    },
+  }),
+  'lockFile truncates an existing file': (b) => ({
+    lockFile: async (p, k, o) => {
+      const l = await b.lockFile(p, k, o);
+      await b.writeFile(p, new Uint8Array(0), { exclusive: false });
+      return l;
+    },
+  }),
+  'lockFile release is not idempotent': (b) => ({
+    lockFile: async (p, k, o) => {
+      const l = await b.lockFile(p, k, o);
+      let released = false;
+      return {
+        release: async () => {
+          if (released) throw Object.assign(new Error('already released'), { code: 'EBADF' });
+          released = true;
+          await l.release();
+        },
+      };
+    },
+  }),
   'unlink removes directories': (b) => ({
     unlink: async (p) => ((await b.lstat(p)).type === 'directory' ? b.rmdir(p) : b.unlink(p)),
   }),
@@ -239,16 +323,18 @@ describe('the conformance suite', () => {
     expect(total).toBeGreaterThan(100);
   });
 
+  const isLockTest = (test: string): boolean => test.includes(' > lockFile > ');
   for (const [name, overrides] of Object.entries(mutants)) {
     it(`catches an adapter where ${name}`, async () => {
-      const { failed } = await failures(mutant(overrides));
+      const lockMutant = name.startsWith('lockFile');
+      const { failed } = await failures(mutant(overrides), (test) => isLockTest(test) === lockMutant, true);
       expect(failed.length).toBeGreaterThan(0);
     });
   }
 
   it('exercises the mutants on content too (sanity check of the harness)', async () => {
     const make = mutant((b) => ({ writeFile: (p, d, o) => b.writeFile(p, d.length > 0 ? enc('corrupt') : d, o) }));
-    const { failed } = await failures(make);
+    const { failed } = await failures(make, (test) => !isLockTest(test));
     expect(failed.length).toBeGreaterThan(10);
   });
 });

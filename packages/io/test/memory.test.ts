@@ -59,7 +59,7 @@ describe('memoryFs options', () => {
 
   it('capabilities can be switched off', async () => {
     const fs = memoryFs({ capabilities: { xattrs: false, hardlinks: false } });
-    expect(fs.capabilities).toEqual({ xattrs: false, chown: true, hardlinks: false, atomicNoReplace: true });
+    expect(fs.capabilities).toEqual({ xattrs: false, chown: true, hardlinks: false, atomicNoReplace: true, locks: true });
     await fs.writeFile('/f', enc('x'));
     expect(await codeOf(() => fs.setXattr('/f', 'user.a', enc('v')))).toBe('ENOTSUP');
     expect(await codeOf(() => fs.getXattrs('/f'))).toBe('ENOTSUP');
@@ -346,5 +346,67 @@ describe('memoryFs bookkeeping', () => {
     await w.close();
     expect([...(await fs.readFile('/f'))]).toEqual(expected);
     expect((await fs.lstat('/f')).size).toBe(expected.length);
+  });
+});
+
+describe('memoryFs locks', () => {
+  it('are shared by every view of one tree, like locks between processes of different users', async () => {
+    const root = memoryFs();
+    await root.mkdir('/repo');
+    await root.chmod('/repo', 0o777);
+    const user = root.withCaller({ uid: 1000, gid: 1000, umask: 0o002 });
+    const held = await user.lockFile('/repo/.lock', 'shared');
+    const st = await root.lstat('/repo/.lock');
+    expect([st.uid, st.gid, st.mode & 0o7777]).toEqual([1000, 1000, 0o660]); // the caller's umask
+    expect(await codeOf(() => root.lockFile('/repo/.lock', 'exclusive'))).toBe('EAGAIN');
+    await (await root.lockFile('/repo/.lock', 'shared')).release();
+    await held.release();
+    await (await root.lockFile('/repo/.lock', 'exclusive')).release();
+    expect(await codeOf(() => memoryFs().lockFile('/.lock', 'exclusive').then((l) => l.release()))).toBe('no error');
+  });
+
+  it('need read and write permission on the file, and on the directory to create it (EACCES)', async () => {
+    const root = memoryFs();
+    await root.writeFile('/ro', enc('x'), { mode: 0o644 });
+    await root.mkdir('/d', { mode: 0o755 });
+    const user = root.withCaller({ uid: 1000, gid: 1000 });
+    expect(await codeOf(() => user.lockFile('/ro', 'shared'))).toBe('EACCES'); // opened O_RDWR, as ostree does
+    expect(await codeOf(() => user.lockFile('/d/.lock', 'shared'))).toBe('EACCES');
+    expect(await root.lstatIfExists('/d/.lock')).toBeUndefined();
+    await root.chmod('/ro', 0o666);
+    await (await user.lockFile('/ro', 'exclusive')).release();
+  });
+
+  it('a lock file in a setgid directory gets its group; the lock survives an unlink of its name', async () => {
+    const root = memoryFs();
+    await root.mkdir('/g');
+    await root.lchown('/g', 0, 50);
+    await root.chmod('/g', 0o2775);
+    const l = await root.lockFile('/g/.lock', 'exclusive');
+    expect((await root.lstat('/g/.lock')).gid).toBe(50);
+    await root.rename('/g/.lock', '/g/old');
+    await root.unlink('/g/old');
+    await (await root.lockFile('/g/.lock', 'exclusive')).release(); // a new inode: not locked
+    await l.release();
+  });
+
+  it('a waiter with Infinity waits until the release, without a timer', async () => {
+    const fs = memoryFs();
+    const x = await fs.lockFile('/l', 'exclusive');
+    const waiting = fs.lockFile('/l', 'exclusive', { waitMs: Infinity });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await x.release();
+    await (await waiting).release();
+  });
+
+  it('a failed wait leaves no waiter behind', async () => {
+    const fs = memoryFs();
+    const x = await fs.lockFile('/l', 'exclusive');
+    const e = await fs.lockFile('/l', 'shared', { waitMs: 5 }).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(FsError);
+    expect((e as FsError).message).toBe('EAGAIN: fcntl "/l" (locked by another holder; gave up after 5 ms)');
+    await x.release();
+    // Had the timed-out waiter stayed queued, the release would have handed it the lock.
+    await (await fs.lockFile('/l', 'exclusive')).release();
   });
 });
