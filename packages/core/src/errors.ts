@@ -37,7 +37,9 @@ export type OstreeErrorCode =
   /** A ref, remote or revision that does not resolve. */
   | 'REF_NOT_FOUND'
   /** A filesystem operation failed; `cause` holds the filesystem error. */
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  /** The repository lock is held by another writer and did not free up in time. */
+  | 'REPO_LOCKED';
 
 /**
  * An error raised by ostree-ts. `code` is stable; `message` is for humans; `cause` carries the

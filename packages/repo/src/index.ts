@@ -28,3 +28,4 @@ export { listDeltas } from './deltas.js';
 export { generateSummary, updateSummary, reindexDeltas, type SummaryOptions } from './summary.js';
 export { fsckRepo, verifyObject, type FsckOptions, type FsckResult, type FsckIssue } from './fsck.js';
 export { pruneRepo, pruneOrphanDeltas, type PruneOptions, type PruneResult } from './prune.js';
+export { withRepoLock } from './lock.js';

@@ -8,6 +8,7 @@
  */
 import { OstreeError, deltaDirectory } from '@ostree-ts/core';
 import { listDeltas } from './deltas.js';
+import { withRepoLock } from './lock.js';
 import { joinPath } from './path.js';
 import type { Repo } from './repo.js';
 import { objectKey, traverseCommit, type ObjectKey } from './traverse.js';
@@ -63,8 +64,12 @@ async function keepYoungerThan(repo: Repo, head: string, cutoff: number, reachab
   }
 }
 
-/** Runs prune. */
+/** Runs prune, holding the repository lock exclusively (no writer may run meanwhile). */
 export async function pruneRepo(repo: Repo, options: PruneOptions = {}): Promise<PruneResult> {
+  return withRepoLock(repo, 'exclusive', () => prune(repo, options));
+}
+
+async function prune(repo: Repo, options: PruneOptions): Promise<PruneResult> {
   if (options.deleteCommit !== undefined && !options.noPrune) await deleteUnreferencedCommit(repo, options.deleteCommit);
   const commitOnly = options.commitOnly === true;
   const depth = options.depth ?? -1;

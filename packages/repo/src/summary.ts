@@ -20,6 +20,7 @@ import {
 } from '@ostree-ts/core';
 import { hasErrorCode } from '@ostree-ts/io';
 import { listDeltas } from './deltas.js';
+import { withRepoLock } from './lock.js';
 import { ifExists } from './fs-errors.js';
 import { dirname, joinPath } from './path.js';
 import type { Repo } from './repo.js';
@@ -121,10 +122,12 @@ export async function reindexDeltas(repo: Repo): Promise<void> {
  * stale `summary.sig`. Returns the summary bytes.
  */
 export async function updateSummary(repo: Repo, options: SummaryOptions = {}): Promise<Uint8Array> {
-  const bytes = await generateSummary(repo, options);
-  await reindexDeltas(repo);
-  await replaceFile(repo, joinPath(repo.path, 'summary'), bytes);
-  await ifExists(() => repo.fs.unlink(joinPath(repo.path, 'summary.sig')));
-  return bytes;
+  return withRepoLock(repo, 'shared', async () => {
+    const bytes = await generateSummary(repo, options);
+    await reindexDeltas(repo);
+    await replaceFile(repo, joinPath(repo.path, 'summary'), bytes);
+    await ifExists(() => repo.fs.unlink(joinPath(repo.path, 'summary.sig')));
+    return bytes;
+  });
 }
 

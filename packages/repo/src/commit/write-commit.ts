@@ -4,6 +4,7 @@
  */
 import { encodeCommit, type Commit, type Metadata, type Refspec } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
+import { withRepoLock } from '../lock.js';
 import type { Repo } from '../repo.js';
 import { writeTree, type WriteStats, type WriteTreeOptions } from './write-tree.js';
 
@@ -62,11 +63,14 @@ export interface CommitDirectoryResult {
  * ref move: a crash at any point leaves no ref pointing at an incomplete commit.
  */
 export async function commitDirectory(repo: Repo, fs: Fs, dir: string, options: CommitDirectoryOptions): Promise<CommitDirectoryResult> {
-  const { rootTree, rootMeta, stats } = await writeTree(repo, fs, dir, options);
-  const checksum = await writeCommit(repo, { ...options, rootTree, rootMeta });
-  if (options.ref !== undefined) {
-    await repo.sync();
-    await repo.setRef(options.ref, checksum);
-  }
-  return { checksum, stats };
+  // Shared lock: other writers may run, prune (exclusive) may not delete what we write.
+  return withRepoLock(repo, 'shared', async () => {
+    const { rootTree, rootMeta, stats } = await writeTree(repo, fs, dir, options);
+    const checksum = await writeCommit(repo, { ...options, rootTree, rootMeta });
+    if (options.ref !== undefined) {
+      await repo.sync();
+      await repo.setRef(options.ref, checksum);
+    }
+    return { checksum, stats };
+  });
 }
