@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// benchmarks/commit: commit the same trees with real ostree and with ostree-ts, side by side,
-// in archive and bare-user-only repos. Prints wall time, CPU time, peak RSS and ratios
+// benchmarks/commit: commit the same trees with `ostree commit` and `ostree-ts commit`, side by
+// side (each a separate process, same flags), in archive and bare-user-only repos. Prints wall time, CPU time, peak RSS and ratios
 // (ostree-ts / ostree: below 1 means ostree-ts is better), and a JSON line.
 //
 // Trees: the Debian minbase tree from ../shared/bench/make-rootfs.sh (BENCH_DATA/rootfs-v1,
@@ -16,6 +16,8 @@ import { machine, measure, medianRun } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
+// The ostree-ts command exactly as users run it (built: `npm run build`).
+const cli = join(root, 'packages/cli/bin/ostree-ts.mjs');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
@@ -50,7 +52,8 @@ for (const [treeName, tree] of trees) {
             execFileSync('ostree', ['init', `--repo=${repo}`, `--mode=${mode}`]);
             r = measure(['ostree', 'commit', `--repo=${repo}`, '-b', 'bench', '-s', 'bench', '--no-bindings', '--timestamp=1970-01-01 00:00:01 +0000', `--tree=dir=${tree}`]);
           } else {
-            r = measure(['node', join(here, 'commit-ts.mjs'), repo, tree, mode]);
+            execFileSync('node', [cli, 'init', `--repo=${repo}`, `--mode=${mode}`]);
+            r = measure(['node', cli, 'commit', `--repo=${repo}`, '-b', 'bench', '-s', 'bench', '--no-bindings', '--timestamp=1970-01-01 00:00:01 +0000', `--tree=dir=${tree}`]);
           }
           checksum = r.stdout.trim();
           samples.push(r);
