@@ -5,11 +5,12 @@
  */
 import { basename } from 'node:path';
 import { decodeCommit, encodeCommit, isOstreeError, metadataChecksum, type Metadata } from '@ostree-ts/core';
-import { commitFromFields, writeCommit, writeTree } from '@ostree-ts/repo';
+import { commitFromFields, withRepoLock, writeCommit, writeTree } from '@ostree-ts/repo';
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { findKernelInTree, keptEntries, keyValueEntries, withBindings, withBootable } from '../commit-metadata.js';
 import { strerror } from '../errno.js';
 import { CliError } from '../errors.js';
+import { parseBoolean } from '../parse-boolean.js';
 import type { OptionSpec } from '../goption.js';
 import { setRef } from '../ref-write.js';
 import { parseRefspec, validateChecksumArgument } from '../refspec.js';
@@ -93,13 +94,6 @@ const UNSUPPORTED = [
   'generate-sizes',
 ];
 
-// ot_parse_boolean, as the --fsync callback uses it.
-function parseBoolean(value: string): boolean {
-  const v = value.toLowerCase();
-  if (v === '1' || v === 'true' || v === 'yes') return true;
-  if (v === '0' || v === 'false' || v === 'no' || v === 'none') return false;
-  throw new CliError(`Invalid boolean argument '${value}'`);
-}
 
 async function sourceDirectory(inv: Invocation): Promise<string> {
   const trees = inv.options.strings('tree');
@@ -148,7 +142,12 @@ export const commitCommand: CommandSpec = {
   parameters: '[PATH]',
   repo: 'open',
   options,
-  async run(inv) {
+  // Shared repository lock, as ostree's commit transaction: prune waits for it.
+  run: (inv) => withRepoLock(repoOf(inv), 'shared', () => runCommit(inv)),
+};
+
+async function runCommit(inv: Invocation): Promise<void> {
+  {
     const repo = repoOf(inv);
     const o = inv.options;
     for (const name of UNSUPPORTED) {
@@ -254,8 +253,8 @@ export const commitCommand: CommandSpec = {
     } else {
       await inv.ctx.print(`${checksum}\n`);
     }
-  },
-};
+  }
+}
 
 async function sameRoot(inv: Invocation, parent: string, rootTree: string, rootMeta: string): Promise<boolean> {
   const c = decodeCommit(await repoOf(inv).readMetadata('commit', parent));

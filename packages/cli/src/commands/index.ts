@@ -5,6 +5,7 @@
  */
 import type { CommandSpec } from '../command.js';
 import { catCommand } from './cat.js';
+import { checkoutCommand } from './checkout.js';
 import { commitCommand } from './commit.js';
 import { configCommand } from './config.js';
 import { fsckCommand } from './fsck.js';
@@ -20,6 +21,7 @@ import { summaryCommand } from './summary.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
   catCommand,
+  checkoutCommand,
   commitCommand,
   configCommand,
   fsckCommand,
@@ -37,7 +39,6 @@ export const COMMANDS: readonly CommandSpec[] = [
 /** ostree commands ostree-ts does not implement (a clearer error than "Unknown command"). */
 export const NOT_IMPLEMENTED: readonly string[] = [
   'admin',
-  'checkout',
   'checksum',
   'create-usb',
   'diff',
