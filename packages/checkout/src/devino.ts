@@ -7,7 +7,7 @@
 import { isChecksum } from '@ostree-ts/core';
 import type { Stat } from '@ostree-ts/io';
 import { joinPath, type Repo } from '@ostree-ts/repo';
-import { Limiter } from './limiter.js';
+import { Limiter } from '@ostree-ts/repo';
 
 /** One entry of a {@link DevinoCache}. */
 export interface DevinoEntry {

@@ -29,3 +29,4 @@ export { generateSummary, updateSummary, reindexDeltas, type SummaryOptions } fr
 export { fsckRepo, verifyObject, type FsckOptions, type FsckResult, type FsckIssue } from './fsck.js';
 export { pruneRepo, pruneOrphanDeltas, type PruneOptions, type PruneResult } from './prune.js';
 export { withRepoLock } from './lock.js';
+export { Limiter } from './commit/limiter.js';
