@@ -165,7 +165,9 @@ export async function run(ctx: Context, argv: readonly string[]): Promise<number
  * Never calls process.exit. `overrides` replaces parts of the environment (tests, embedding).
  */
 export async function main(argv: string[], overrides: Partial<Environment> = {}): Promise<number> {
-  const fs = overrides.fs ?? (await import('@ostree-ts/io-node')).nodeFs();
+  // A command-line process does one job: direct (synchronous) file system calls are much
+  // cheaper than thread-pool round trips, and nothing else waits on the event loop.
+  const fs = overrides.fs ?? (await import('@ostree-ts/io-node')).nodeFs({ syncCalls: true });
   const ctx = new Context({
     stdout: overrides.stdout ?? streamSink(process.stdout),
     stderr: overrides.stderr ?? streamSink(process.stderr),

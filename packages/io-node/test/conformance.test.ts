@@ -8,14 +8,17 @@ import { nodeFs } from '@ostree-ts/io-node';
 const isRoot = process.getuid?.() === 0;
 const runner = { describe, it, expect };
 
-async function tempTarget(native: boolean) {
+async function tempTarget(native: boolean, syncCalls = false) {
   const root = await mkdtemp(join(tmpdir(), 'ostree-ts-io-'));
-  return { fs: nodeFs({ native }), root, cleanup: () => rm(root, { recursive: true, force: true }) };
+  return { fs: nodeFs({ native, syncCalls }), root, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
 // When not root, the ownership checks are registered with it.skip (and EPERM is checked instead).
 fileSystemConformance(() => tempTarget(true), runner, { name: 'nodeFs', privileged: isRoot });
 fileSystemConformance(() => tempTarget(false), runner, { name: 'nodeFs without koffi', privileged: isRoot });
+// The synchronous-call mode must behave identically, errors included.
+fileSystemConformance(() => tempTarget(true, true), runner, { name: 'nodeFs with syncCalls', privileged: isRoot });
+fileSystemConformance(() => tempTarget(false, true), runner, { name: 'nodeFs with syncCalls, without koffi', privileged: isRoot });
 fileSystemConformance(
   async () => {
     const base = await mkdtemp(join(tmpdir(), 'ostree-ts-io-'));
