@@ -11,7 +11,7 @@ export { readDiskXattrs } from './objects/content-read.js';
 export type { ContentInput, ContentWriteOptions } from './objects/content-write.js';
 export type { WriteResult } from './objects/metadata-objects.js';
 export { parseRev, refPath } from './refs.js';
-export { writeTree, type WriteTreeOptions, type WriteTreeResult, type WriteStats } from './commit/write-tree.js';
+export { writeTree, type WriteTreeOptions, type WriteTreeResult, type WriteStats, type DevinoLookup } from './commit/write-tree.js';
 export type { CommitModifiers } from './commit/source-metadata.js';
 export {
   writeCommit,

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import { decodeCommit, encodeCommit, isOstreeError, metadataChecksum, type Metadata } from '@ostree-ts/core';
+import { scanHardlinks } from '@ostree-ts/checkout';
 import { commitFromFields, withRepoLock, writeCommit, writeTree } from '@ostree-ts/repo';
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { findKernelInTree, keptEntries, keyValueEntries, withBindings, withBootable } from '../commit-metadata.js';
@@ -197,11 +198,16 @@ async function runCommit(inv: Invocation): Promise<void> {
 
     const body = await commitBody(inv);
     const dir = await sourceDirectory(inv);
+    // --link-checkout-speedup: files hardlinked to repo objects (a hardlink checkout) are
+    // recorded by (device, inode) without being read; -I trusts every such hit.
+    const devinoCanonical = o.flag('devino-canonical');
+    const devino = devinoCanonical || o.flag('link-checkout-speedup') ? await scanHardlinks(repo) : undefined;
     const { rootTree, rootMeta, stats } = await writeTree(repo, inv.ctx.fs, dir, {
       canonicalPermissions: canonical,
       skipXattrs: o.flag('no-xattrs'),
       ...(ownerUid >= 0 ? { ownerUid } : {}),
       ...(ownerGid >= 0 ? { ownerGid } : {}),
+      ...(devino !== undefined ? { devino, devinoCanonical } : {}),
     }).catch((e: unknown) => {
       throw unsupportedFileMessage(e) ?? e;
     });
@@ -247,7 +253,7 @@ async function runCommit(inv: Invocation): Promise<void> {
     if (o.flag('table-output')) {
       await inv.ctx.print(
         `Commit: ${checksum}\nMetadata Total: ${stats.metadataTotal}\nMetadata Written: ${stats.metadataWritten}\n` +
-          `Content Total: ${stats.contentTotal}\nContent Written: ${stats.contentWritten}\nContent Cache Hits: 0\n` +
+          `Content Total: ${stats.contentTotal}\nContent Written: ${stats.contentWritten}\nContent Cache Hits: ${stats.devinoCacheHits}\n` +
           `Content Bytes Written: ${stats.contentBytesWritten}\n`,
       );
     } else {

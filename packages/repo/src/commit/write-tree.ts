@@ -22,8 +22,24 @@ import type { Repo } from '../repo.js';
 import { Limiter } from './limiter.js';
 import { recordedStat, recordedXattrs, type CommitModifiers } from './source-metadata.js';
 
+/**
+ * (device, inode) → content checksum of files known to be hardlinks of repository objects,
+ * e.g. a checkout made with hardlinks (`DevinoCache` from @ostree-ts/checkout fits).
+ */
+export interface DevinoLookup {
+  get(dev: bigint, ino: bigint): string | undefined;
+}
+
 /** Options for {@link writeTree}. */
 export interface WriteTreeOptions extends CommitModifiers {
+  /**
+   * `ostree commit --link-checkout-speedup`: files whose (device, inode) is in this cache are
+   * recorded with the cached checksum instead of being read and hashed, when the commit's
+   * modifiers would not change their metadata.
+   */
+  readonly devino?: DevinoLookup;
+  /** `--devino-canonical`: trust every devino hit, whatever the modifiers. */
+  readonly devinoCanonical?: boolean;
   /** Files hashed and written at once (default 16). */
   readonly concurrency?: number;
   /** Files up to this size are read whole and deduplicated before writing (default 1 MiB). */
@@ -44,6 +60,8 @@ export interface WriteStats {
   contentTotal: number;
   contentWritten: number;
   contentBytesWritten: number;
+  /** Files taken from the devino cache without reading them. */
+  devinoCacheHits: number;
 }
 
 interface Walker {
@@ -90,7 +108,32 @@ async function writeFileObject(w: Walker, path: string, st: Stat): Promise<strin
   return r.checksum;
 }
 
+// ostree's rule for trusting a devino hit: the commit modifiers change nothing it records.
+// Dropping xattrs (--no-xattrs, canonical permissions, bare-user-only, core.disable-xattrs)
+// always counts as a change for ostree; bare-user reloads the object's own metadata, so only
+// owner overrides matter there.
+async function devinoHit(w: Walker, st: Stat): Promise<string | undefined> {
+  const o = w.options;
+  const hit = o.devino?.get(st.dev, st.ino);
+  if (hit === undefined || o.devinoCanonical) return hit;
+  if (o.skipXattrs || o.canonicalPermissions) return undefined;
+  if (o.ownerUid !== undefined || o.ownerGid !== undefined) {
+    if (w.repo.mode === 'bare-user') return undefined;
+    const rec = recordedStat(st, o);
+    if (rec.uid !== st.uid || rec.gid !== st.gid) return undefined;
+  }
+  return hit;
+}
+
 function fileObject(w: Walker, path: string, st: Stat): Promise<string> {
+  if (w.options.devino !== undefined) {
+    return w.limiter.run(async () => {
+      const hit = await devinoHit(w, st);
+      if (hit === undefined) return writeFileObject(w, path, st);
+      w.stats.devinoCacheHits++; // ostree counts hits apart from the content totals
+      return hit;
+    });
+  }
   // Hardlinks share an inode and therefore owner, mode, xattrs and content: hash them once.
   const key = `${st.dev}:${st.ino}`;
   const known = st.type === 'file' && st.nlink > 1 ? w.inodes.get(key) : undefined;
@@ -160,7 +203,7 @@ export async function writeTree(repo: Repo, fs: Fs, dir: string, options: WriteT
     limiter: new Limiter(options.concurrency ?? 16),
     listLimiter: new Limiter(4),
     inodes: new Map(),
-    stats: { metadataTotal: 0, metadataWritten: 0, contentTotal: 0, contentWritten: 0, contentBytesWritten: 0 },
+    stats: { metadataTotal: 0, metadataWritten: 0, contentTotal: 0, contentWritten: 0, contentBytesWritten: 0, devinoCacheHits: 0 },
     smallFileBytes: options.smallFileBytes ?? 1024 * 1024,
   };
   const { tree, meta } = await writeDirectory(w, dir, st);
