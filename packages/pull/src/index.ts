@@ -1,0 +1,14 @@
+/**
+ * Pulling OSTree commits over HTTP from archive-mode remotes, verified object by object,
+ * resumable, with an injected HTTP client (pure: no Node APIs).
+ * @module
+ */
+export { pull, MAX_METADATA_SIZE, DEFAULT_CONCURRENCY, type PullOptions, type PullResult, type PullProgress } from './pull.js';
+export {
+  fetchHttpClient,
+  remoteUrl,
+  type HttpClient,
+  type HttpRequestOptions,
+  type HttpResponse,
+  type FetchLike,
+} from './http.js';
