@@ -10,7 +10,8 @@ import { openRepo } from '@ostree-ts/repo';
 
 const [repoPath, rev, dest, ...flags] = process.argv.slice(2);
 const options = {};
-let fs = nodeFs();
+// Direct file system calls, as the ostree-ts CLI makes them (see io-node's syncCalls).
+let fs = nodeFs({ syncCalls: true });
 for (const f of flags) {
   if (f === '-U') options.userMode = true;
   else if (f === '-C') options.forceCopy = true;
