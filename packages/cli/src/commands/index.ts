@@ -13,6 +13,7 @@ import { initCommand } from './init.js';
 import { logCommand } from './log.js';
 import { lsCommand } from './ls.js';
 import { pruneCommand } from './prune.js';
+import { pullCommand } from './pull.js';
 import { refsCommand } from './refs.js';
 import { remoteCommand } from './remote.js';
 import { revParseCommand } from './rev-parse.js';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   logCommand,
   lsCommand,
   pruneCommand,
+  pullCommand,
   refsCommand,
   remoteCommand,
   revParseCommand,
@@ -45,7 +47,6 @@ export const NOT_IMPLEMENTED: readonly string[] = [
   'export',
   'find-remotes',
   'gpg-sign',
-  'pull',
   'pull-local',
   'reset',
   'sign',

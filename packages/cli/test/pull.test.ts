@@ -1,0 +1,61 @@
+// `ostree-ts pull` from a repo real ostree wrote, served by nginx on loopback: the result is
+// what `ostree pull` gives, and real ostree fsck accepts it.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNginx, type Nginx } from '../../pull/test/helpers/servers.js';
+import { ours, theirs } from './helpers/run.js';
+
+describe('ostree-ts pull over HTTP', () => {
+  let tmp: string;
+  let nginx: Nginx;
+  let served: string;
+  beforeAll(async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'ostree-ts-cli-pull-'));
+    served = join(tmp, 'served');
+    const tree = join(tmp, 'tree');
+    await mkdir(join(tree, 'usr/bin'), { recursive: true });
+    await writeFile(join(tree, 'usr/bin/app'), 'app v1\n'.repeat(5000));
+    await writeFile(join(tree, 'README'), 'hello\n');
+    expect((await theirs([`--repo=${served}`, 'init', '--mode=archive'])).code).toBe(0);
+    expect((await theirs([`--repo=${served}`, 'commit', '-b', 'os/stable', '--timestamp=2024-01-01 00:00:00 +0000', `--tree=dir=${tree}`])).code).toBe(0);
+    expect((await theirs([`--repo=${served}`, 'summary', '-u'])).code).toBe(0);
+    nginx = await startNginx(served, join(tmp, 'nginx'));
+  });
+  afterAll(async () => {
+    await nginx?.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it.each(['bare-user', 'archive'])('into a %s repo, as ostree pull does', async (mode) => {
+    const results = [];
+    for (const [side, run] of [
+      ['ours', ours],
+      ['theirs', theirs],
+    ] as const) {
+      const repo = join(tmp, `${mode}-${side}`);
+      await run([`--repo=${repo}`, 'init', `--mode=${mode}`]);
+      await run([`--repo=${repo}`, 'remote', 'add', '--no-gpg-verify', 'origin', nginx.url]);
+      const r = await run([`--repo=${repo}`, 'pull', 'origin', 'os/stable']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const fsck = await theirs([`--repo=${repo}`, 'fsck']);
+      expect(fsck.code).toBe(0);
+      results.push((await theirs([`--repo=${repo}`, 'ls', '-R', '-C', 'origin:os/stable'])).stdout);
+    }
+    expect(results[0]).toContain('/usr/bin/app');
+    expect(results[0]).toBe(results[1]);
+  });
+
+  it('pulls the configured branches when none are named, and fails like ostree without a remote', async () => {
+    const repo = join(tmp, 'branches');
+    await ours([`--repo=${repo}`, 'init', '--mode=archive']);
+    await ours([`--repo=${repo}`, 'remote', 'add', '--no-gpg-verify', 'origin', nginx.url, 'os/stable']);
+    expect((await ours([`--repo=${repo}`, 'pull', 'origin'])).code).toBe(0);
+    expect((await theirs([`--repo=${repo}`, 'rev-parse', 'origin:os/stable'])).code).toBe(0);
+    const missing = await ours([`--repo=${repo}`, 'pull']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('REMOTE must be specified');
+  });
+});
