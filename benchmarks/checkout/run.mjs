@@ -20,7 +20,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, measure, medianRun } from '../lib/measure.mjs';
+import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -88,21 +88,15 @@ try {
     const t = medianRun(samples['ostree-ts']);
     results.push({ case: name, repo: mode, flags, tsFlags, ostree: o, ostreeTs: t, ratio: { wall: t.wallS / o.wallS, cpu: t.cpuS / o.cpuS, rss: t.maxRssKiB / o.maxRssKiB }, stats: tsStats });
   }
-  const fmt = (n, d = 2) => n.toFixed(d);
   console.log(`checkout benchmark: Debian minbase (${counts[0]} files, ${counts[1]} dirs, ${counts[2]} symlinks, ${counts[3]} MiB), median of ${runs} (ratio = ostree-ts / ostree)`);
   console.log('case           repo            flags                 ostree wall/cpu/rssMiB   ostree-ts wall/cpu/rssMiB   ratio wall  cpu   rss');
   for (const r of results) {
     console.log(
       `${r.case.padEnd(14)} ${r.repo.padEnd(15)} ${(r.flags.join(' ') || '-').padEnd(20)} ` +
-        `${fmt(r.ostree.wallS).padStart(7)} ${fmt(r.ostree.cpuS).padStart(6)} ${fmt(r.ostree.maxRssKiB / 1024, 0).padStart(5)}     ` +
-        `${fmt(r.ostreeTs.wallS).padStart(7)} ${fmt(r.ostreeTs.cpuS).padStart(6)} ${fmt(r.ostreeTs.maxRssKiB / 1024, 0).padStart(5)}       ` +
-        `${fmt(r.ratio.wall).padStart(5)} ${fmt(r.ratio.cpu).padStart(5)} ${fmt(r.ratio.rss).padStart(5)}`,
+        sideBySideColumns(r),
     );
   }
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-  } catch {}
+  const commit = await gitCommit(root);
   let load;
   try {
     load = (await import('node:os')).loadavg();

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, measure, medianRun } from '../lib/measure.mjs';
+import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -76,19 +76,13 @@ for (const [treeName, tree] of trees) {
   }
 }
 
-const fmt = (n, d = 2) => n.toFixed(d);
 console.log(`commit benchmark, median of ${runs} (ratio = ostree-ts / ostree)`);
 console.log('tree                 mode            same  ostree wall/cpu/rssMiB   ostree-ts wall/cpu/rssMiB   ratio wall  cpu   rss');
 for (const r of results) {
   console.log(
     `${r.tree.padEnd(20)} ${r.mode.padEnd(15)} ${String(r.sameChecksum).padEnd(5)} ` +
-      `${fmt(r.ostree.wallS).padStart(7)} ${fmt(r.ostree.cpuS).padStart(6)} ${fmt(r.ostree.maxRssKiB / 1024, 0).padStart(5)}     ` +
-      `${fmt(r.ostreeTs.wallS).padStart(7)} ${fmt(r.ostreeTs.cpuS).padStart(6)} ${fmt(r.ostreeTs.maxRssKiB / 1024, 0).padStart(5)}       ` +
-      `${fmt(r.ratio.wall).padStart(5)} ${fmt(r.ratio.cpu).padStart(5)} ${fmt(r.ratio.rss).padStart(5)}`,
+      sideBySideColumns(r),
   );
 }
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-} catch {}
+const commit = await gitCommit(root);
 console.log(JSON.stringify({ benchmark: 'commit', date: new Date().toISOString(), commit, machine: await machine(), runs, results }));

@@ -36,3 +36,24 @@ export async function machine() {
   const os = await import('node:os');
   return { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version };
 }
+
+const fmt = (n, d = 2) => n.toFixed(d);
+
+/** The measured columns of one result: ostree wall/cpu/rss, ostree-ts wall/cpu/rss, ratios. */
+export function sideBySideColumns(r) {
+  return (
+    `${fmt(r.ostree.wallS).padStart(7)} ${fmt(r.ostree.cpuS).padStart(6)} ${fmt(r.ostree.maxRssKiB / 1024, 0).padStart(5)}     ` +
+    `${fmt(r.ostreeTs.wallS).padStart(7)} ${fmt(r.ostreeTs.cpuS).padStart(6)} ${fmt(r.ostreeTs.maxRssKiB / 1024, 0).padStart(5)}       ` +
+    `${fmt(r.ratio.wall).padStart(5)} ${fmt(r.ratio.cpu).padStart(5)} ${fmt(r.ratio.rss).padStart(5)}`
+  );
+}
+
+/** The checked-out commit of the repository at `root`, for the JSON record. */
+export async function gitCommit(root) {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
