@@ -12,7 +12,7 @@ import { openRepo, type Repo } from '@ostree-ts/repo';
 import type { RepoMode } from '@ostree-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkout } from '../src/index.js';
-import { makeCraftedTree } from './helpers/crafted-tree.js';
+import { makeCraftedTree } from '../../../test-vectors/trees/crafted-tree.js';
 import { optionsFromFlags } from './helpers/flags.js';
 import { hasOstree, ostree, ostreeError, ostreeResult } from './helpers/ostree.js';
 import { objectInodes, snapshot } from './helpers/snapshot.js';

@@ -9,7 +9,7 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { commitDirectory, initRepo, openRepo, type Repo } from '@ostree-ts/repo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevinoCache, checkout, devinoLookup, scanHardlinks, type ReflinkFs } from '../src/index.js';
-import { makeCraftedTree } from './helpers/crafted-tree.js';
+import { makeCraftedTree } from '../../../test-vectors/trees/crafted-tree.js';
 import { fsSnapshot } from './helpers/fs-snapshot.js';
 import { hasOstree, ostree, ostreeError } from './helpers/ostree.js';
 import { objectInodes, snapshot } from './helpers/snapshot.js';

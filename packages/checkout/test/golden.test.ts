@@ -10,7 +10,7 @@ import type { RepoMode } from '@ostree-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_MODES, unpackRepo, type UnpackedRepo } from '../../../test-vectors/repos/unpack.js';
 import { checkout } from '../src/index.js';
-import { makeCraftedTree } from './helpers/crafted-tree.js';
+import { makeCraftedTree } from '../../../test-vectors/trees/crafted-tree.js';
 import { optionsFromFlags } from './helpers/flags.js';
 import { hasOstree, ostree, ostreeResult } from './helpers/ostree.js';
 import { objectInodes, snapshot } from './helpers/snapshot.js';

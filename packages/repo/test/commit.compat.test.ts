@@ -9,7 +9,7 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { variant, type RepoMode } from '@ostree-ts/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitDirectory, fsckRepo, initRepo, openRepo } from '../src/index.js';
-import { makeCraftedTree, type CraftedTreeOptions } from './helpers/crafted-tree.js';
+import { makeCraftedTree, type CraftedTreeOptions } from '../../../test-vectors/trees/crafted-tree.js';
 import { hasOstree, ostree, ostreeResult } from './helpers/ostree.js';
 
 const TIMESTAMP = '2024-02-29 12:34:56 +0000';

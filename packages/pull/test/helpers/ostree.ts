@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bigContent } from '../../../../test-vectors/trees/crafted-tree.js';
 
 export const hasOstree = spawnSync('ostree', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -13,17 +14,6 @@ export function ostree(...args: string[]): string {
 export function ostreeResult(...args: string[]): { status: number; stdout: string; stderr: string } {
   const r = spawnSync('ostree', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Deterministic pseudo-random but partly compressible bytes. */
-export function bigContent(bytes: number, seed = 0x12345678): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = seed;
-  for (let i = 0; i < bytes; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    out[i] = i % 64 < 40 ? 0x61 + ((i >> 6) % 26) : x >>> 24;
-  }
-  return out;
 }
 
 /** A tree with regular files of several modes, a multi-MiB file, symlinks, xattrs, empty dirs. */

@@ -1,7 +1,9 @@
-// The tree the checkout acceptance asks for: every file type ostree commits, modes
-// 4755/2755/1777/0600 (and an owner-unreadable file), user xattrs on files and directories,
-// non-root owners, non-ASCII and 255-byte names, empty directories and files, a hardlinked
-// pair, a multi-MiB file. Deterministic.
+// The crafted tree the compatibility tests commit, check out and pull with both ostree-ts and
+// real ostree: every file type ostree commits, modes 4755/2755/1777/0600 (and an
+// owner-unreadable file), user xattrs on files and directories, non-root owners, non-ASCII and
+// 255-byte names, empty directories and files, a hardlinked pair, symlinks (relative,
+// absolute, dangling, to a directory, pointing out of the tree), a multi-MiB file.
+// Deterministic, so checksums can be compared across runs and implementations.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +19,7 @@ export interface CraftedTreeOptions {
   readonly largeFileBytes?: number;
 }
 
+/** Deterministic bytes, mixed text and pseudo-random: compressible, but not trivially. */
 export function bigContent(bytes: number, seed = 0x12345678): Buffer {
   const out = Buffer.alloc(bytes);
   let x = seed;
