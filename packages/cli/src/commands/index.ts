@@ -14,6 +14,7 @@ import { logCommand } from './log.js';
 import { lsCommand } from './ls.js';
 import { pruneCommand } from './prune.js';
 import { pullCommand } from './pull.js';
+import { pullLocalCommand } from './pull-local.js';
 import { refsCommand } from './refs.js';
 import { remoteCommand } from './remote.js';
 import { revParseCommand } from './rev-parse.js';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   lsCommand,
   pruneCommand,
   pullCommand,
+  pullLocalCommand,
   refsCommand,
   remoteCommand,
   revParseCommand,
@@ -47,7 +49,6 @@ export const NOT_IMPLEMENTED: readonly string[] = [
   'export',
   'find-remotes',
   'gpg-sign',
-  'pull-local',
   'reset',
   'sign',
   'static-delta',
