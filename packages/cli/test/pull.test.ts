@@ -58,4 +58,31 @@ describe('ostree-ts pull over HTTP', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('REMOTE must be specified');
   });
+
+  it('real ostree pulls from a repo ostree-ts committed and summarized', async () => {
+    const published = join(tmp, 'published-by-ostree-ts');
+    const tree = join(tmp, 'tree2');
+    await mkdir(join(tree, 'etc'), { recursive: true });
+    await writeFile(join(tree, 'etc/motd'), 'served by nginx, written by ostree-ts\n');
+    await writeFile(join(tree, 'big'), 'x'.repeat(300_000));
+    expect((await ours([`--repo=${published}`, 'init', '--mode=archive'])).code).toBe(0);
+    expect((await ours([`--repo=${published}`, 'commit', '-b', 'os/next', `--tree=dir=${tree}`])).code).toBe(0);
+    expect((await ours([`--repo=${published}`, 'summary', '-u'])).code).toBe(0);
+    const server = await startNginx(published, join(tmp, 'nginx2'));
+    try {
+      const client = join(tmp, 'real-client');
+      await theirs([`--repo=${client}`, 'init', '--mode=bare-user']);
+      await theirs([`--repo=${client}`, 'remote', 'add', '--no-gpg-verify', 'vendor', server.url]);
+      const r = await theirs([`--repo=${client}`, 'pull', 'vendor', 'os/next']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect((await theirs([`--repo=${client}`, 'fsck'])).code).toBe(0);
+      const cat = await theirs([`--repo=${client}`, 'cat', 'vendor:os/next', '/etc/motd']);
+      expect(cat.stdout).toBe('served by nginx, written by ostree-ts\n');
+      // ostree fetched our summary and config, then objects (summary-driven pull).
+      expect(server.requests().some((l) => l.includes('/summary'))).toBe(true);
+    } finally {
+      server.stop();
+    }
+  });
 });
