@@ -3,6 +3,7 @@
  * resumable, with an injected HTTP client (pure: no Node APIs).
  * @module
  */
+export { resilientHttpClient, type ResilienceOptions } from './resilient.js';
 export { pullLocal, type PullLocalOptions, type PullLocalResult } from './local.js';
 export { pull, MAX_METADATA_SIZE, DEFAULT_CONCURRENCY, type PullOptions, type PullResult, type PullProgress } from './pull.js';
 export {

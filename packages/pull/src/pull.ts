@@ -26,6 +26,7 @@ import {
   type Summary,
   type ObjectType,
 } from '@ostree-ts/core';
+import { resilientHttpClient } from './resilient.js';
 import { createRawInflate, isCompressError } from '@ostree-ts/compress';
 import { KeyFile } from '@ostree-ts/keyfile';
 import { remoteGroup, withRepoLock, type Repo } from '@ostree-ts/repo';
@@ -81,6 +82,13 @@ export interface PullOptions {
   readonly onProgress?: (progress: PullProgress) => void;
   /** Cap for metadata downloads (ostree `max-metadata-size`, default 10 MiB). */
   readonly maxMetadataSize?: number;
+  /**
+   * Retries after a failed request, a 5xx answer or a body broken mid-way, with exponential
+   * backoff (default 5, ostree's `n-network-retries`); 0 disables them.
+   */
+  readonly retries?: number;
+  /** Give up when no data arrives for this long (default 30 s), instead of hanging. */
+  readonly stallTimeoutMs?: number;
 }
 
 /** What a pull did. */
@@ -458,7 +466,11 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
   const onAbort = () => controller.abort(outer?.reason);
   if (outer?.aborted) onAbort();
   outer?.addEventListener('abort', onAbort, { once: true });
-  const puller = new Puller(repo, remote, options.http ?? fetchHttpClient(), options, controller);
+  const http = resilientHttpClient(options.http ?? fetchHttpClient(), {
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+    ...(options.stallTimeoutMs !== undefined ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
+  });
+  const puller = new Puller(repo, remote, http, options, controller);
   try {
     return await withRepoLock(repo, 'shared', async () => {
       const needSummary = targets.some((t) => t.ref !== undefined);

@@ -138,6 +138,38 @@ describe.skipIf(!hasOstree)('pull with faults (Node server)', () => {
     await assertAllVerified(path, repo);
   });
 
+  it('retries a transient 5xx with backoff and completes', async () => {
+    const big = contentChecksum('/usr/lib/big.bin');
+    server.faults.set(obj(big, 'filez'), { kind: 'status', status: 503, times: 2 });
+    const { path, repo } = await newRepo();
+    await pull(repo, { remote: 'origin', refs: ['test/main'] });
+    expect(server.requests.filter((r) => r === obj(big, 'filez'))).toHaveLength(3);
+    expect(ostreeResult('fsck', `--repo=${path}`).status).toBe(0);
+    expect((await repo.listRemoteRefs()).get('origin:test/main')).toBe(mainCommit);
+  });
+
+  it('resumes a body broken mid-way and stores the right bytes', async () => {
+    const big = contentChecksum('/usr/lib/big.bin');
+    server.faults.set(obj(big, 'filez'), { kind: 'truncate', bytes: 50_000, times: 1 });
+    const { path, repo } = await newRepo('bare-user');
+    await pull(repo, { remote: 'origin', refs: ['test/main'] });
+    expect(server.requests.filter((r) => r === obj(big, 'filez'))).toHaveLength(2);
+    expect(await repo.hasObject(big, 'file')).toBe(true);
+    expect(ostreeResult('fsck', `--repo=${path}`).status).toBe(0);
+  });
+
+  it('a stalled server ends in a timeout error, not a hang, and moves no ref', async () => {
+    const big = contentChecksum('/usr/lib/big.bin');
+    server.faults.set(obj(big, 'filez'), { kind: 'stall', bytes: 10_000 });
+    const { path, repo } = await newRepo();
+    const err = await pull(repo, { remote: 'origin', refs: ['test/main'], stallTimeoutMs: 300, retries: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'IO_ERROR' });
+    expect((err as Error).message).toMatch(/Timeout/);
+    expect(await repo.hasObject(big, 'file')).toBe(false);
+    expect(await repo.listRemoteRefs()).toEqual(new Map());
+    await assertAllVerified(path, repo);
+  });
+
   it('a substituted content object is refused with CHECKSUM_MISMATCH', async () => {
     const tool = contentChecksum('/usr/bin/tool');
     const hostname = contentChecksum('/etc/hostname');

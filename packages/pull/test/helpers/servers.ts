@@ -71,12 +71,18 @@ http {
   };
 }
 
-/** A fault for one request path: what to send instead of the file. */
-export type Fault =
+/**
+ * A fault for one request path: what to send instead of the file. With `times`, only the
+ * first that many requests get it; later ones are served normally.
+ */
+export type Fault = (
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'truncate'; readonly bytes: number }
   | { readonly kind: 'replace'; readonly body: Uint8Array }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  /** Sends the headers and `bytes` bytes, then nothing more (the connection stays open). */
+  | { readonly kind: 'stall'; readonly bytes: number }
+) & { times?: number };
 
 export interface FaultServer {
   readonly url: string;
@@ -103,6 +109,7 @@ export async function startFaultServer(root: string): Promise<FaultServer> {
     const fault = faults.get(path);
     const file = join(root, normalize(path));
     if (fault === undefined) return serveFile(res, file);
+    if (fault.times !== undefined && --fault.times <= 0) faults.delete(path);
     switch (fault.kind) {
       case 'status':
         res.writeHead(fault.status).end();
@@ -112,6 +119,12 @@ export async function startFaultServer(root: string): Promise<FaultServer> {
         return;
       case 'file':
         return serveFile(res, fault.path);
+      case 'stall': {
+        const bytes = readFileSync(file);
+        res.writeHead(200, { 'content-length': bytes.length });
+        res.write(bytes.subarray(0, fault.bytes));
+        return;
+      }
       case 'truncate': {
         const bytes = readFileSync(file);
         // Announce the full length, send part, then drop the connection.

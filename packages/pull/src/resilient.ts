@@ -1,0 +1,147 @@
+/**
+ * Transport robustness as an HttpClient decorator: retries with exponential backoff on
+ * connection failures and 5xx (or 408/429) answers, transparent resumption of a body that
+ * breaks mid-stream (the request is made again and the bytes already delivered are skipped,
+ * so no server Range support is needed), and a stall timeout so a dead link ends in an
+ * error instead of a hang (in the spirit of libcurl's low-speed limit that ostree sets).
+ * @module
+ */
+import { OstreeError } from '@ostree-ts/core';
+import type { HttpClient, HttpRequestOptions, HttpResponse } from './http.js';
+
+/** Options for {@link resilientHttpClient}. */
+export interface ResilienceOptions {
+  /** Extra attempts after a failure (ostree's `n-network-retries` default: 5). */
+  readonly retries?: number;
+  /** First backoff delay; doubles each retry (default 100 ms). */
+  readonly backoffMs?: number;
+  /** Fail when no response or no body data arrives for this long (default 30 s). */
+  readonly stallTimeoutMs?: number;
+}
+
+const RETRYABLE_STATUS = (s: number) => s >= 500 || s === 408 || s === 429;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+class Stall extends Error {}
+
+// Races `p` against the stall timer; aborts the attempt's controller when it fires.
+async function withinStall<T>(p: Promise<T>, ms: number, controller: AbortController, url: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new Stall(`no data from ${url} for ${ms / 1000} s`);
+      controller.abort(e);
+      reject(e);
+    }, ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Wraps `inner` with retries, mid-body resumption and a stall timeout. */
+export function resilientHttpClient(inner: HttpClient, options: ResilienceOptions = {}): HttpClient {
+  const retries = options.retries ?? 5;
+  const backoff = options.backoffMs ?? 100;
+  const stallMs = options.stallTimeoutMs ?? 30_000;
+
+  // One attempt: a response whose body is guarded by the stall timer.
+  const attempt = async (url: string, init: HttpRequestOptions): Promise<{ res: HttpResponse; controller: AbortController }> => {
+    const controller = new AbortController();
+    const outer = init.signal;
+    if (outer?.aborted) throw outer.reason;
+    const onAbort = () => controller.abort(outer!.reason);
+    outer?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await withinStall(inner.request(url, { ...init, signal: controller.signal }), stallMs, controller, url);
+      return { res, controller };
+    } catch (e) {
+      outer?.removeEventListener('abort', onAbort);
+      throw e;
+    }
+  };
+
+  const retryable = (e: unknown, outer?: AbortSignal) => !outer?.aborted && !(e instanceof OstreeError && e.code !== 'IO_ERROR');
+
+  return {
+    async request(url, init = {}) {
+      const outer = init.signal;
+      let lastError: unknown;
+      for (let i = 0; i <= retries; i++) {
+        if (i > 0) await sleep(backoff * 2 ** (i - 1), outer);
+        let first: { res: HttpResponse; controller: AbortController };
+        try {
+          first = await attempt(url, init);
+        } catch (e) {
+          if (!retryable(e, outer)) throw e;
+          lastError = e;
+          continue;
+        }
+        if (RETRYABLE_STATUS(first.res.status) && i < retries) {
+          lastError = new OstreeError('IO_ERROR', `Server returned HTTP ${first.res.status} for ${url}`);
+          for await (const _ of first.res.body) void _; // drain so the connection can be reused
+          continue;
+        }
+        const triesLeft = retries - i;
+        return { status: first.res.status, headers: first.res.headers, body: resumingBody(url, init, first, triesLeft) };
+      }
+      if (lastError instanceof Stall) throw new OstreeError('IO_ERROR', `Timeout: ${lastError.message}`, { cause: lastError });
+      throw lastError;
+    },
+  };
+
+  // The body of `first`; if it breaks (or stalls) mid-way, the request is made again (up to
+  // `triesLeft` times) and the bytes already delivered are skipped in the new body.
+  async function* resumingBody(
+    url: string,
+    init: HttpRequestOptions,
+    first: { res: HttpResponse; controller: AbortController },
+    triesLeft: number,
+  ): AsyncGenerator<Uint8Array> {
+    let delivered = 0;
+    let current = first;
+    for (let attemptNo = 0; ; attemptNo++) {
+      let skip = delivered;
+      const it = current.res.body[Symbol.asyncIterator]();
+      try {
+        for (;;) {
+          const r = await withinStall(it.next(), stallMs, current.controller, url);
+          if (r.done) return;
+          let chunk = r.value;
+          if (skip > 0) {
+            if (chunk.length <= skip) {
+              skip -= chunk.length;
+              continue;
+            }
+            chunk = chunk.subarray(skip);
+            skip = 0;
+          }
+          delivered += chunk.length;
+          yield chunk;
+        }
+      } catch (e) {
+        await it.return?.().catch(() => undefined);
+        if (attemptNo >= triesLeft || init.signal?.aborted) {
+          if (e instanceof Stall) throw new OstreeError('IO_ERROR', `Timeout: ${e.message}`, { cause: e });
+          throw e;
+        }
+        await sleep(backoff * 2 ** attemptNo, init.signal);
+        current = await attempt(url, init);
+        if (current.res.status < 200 || current.res.status >= 300) {
+          throw new OstreeError('IO_ERROR', `Server returned HTTP ${current.res.status} for ${url} while resuming`);
+        }
+      }
+    }
+  }
+}
