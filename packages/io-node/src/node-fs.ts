@@ -7,6 +7,8 @@ import { constants, type BigIntStats } from 'node:fs';
 import { asyncOps, syncOps, type FileHandleLike, type FsOps } from './fs-ops.js';
 import {
   FsError,
+  checkLockArguments,
+  lockBusy,
   type CreateOptions,
   type FileLock,
   type Fs,
@@ -638,20 +640,6 @@ function tryLock(libc: Libc, fd: number, kind: LockKind, path: string): LockMech
     if (flockErrno === EAGAIN) return undefined;
     throw errnoError(flockErrno, 'flock', path);
   }
-}
-
-/** Validates lockFile's arguments (EINVAL, before anything is opened); returns `waitMs` (default 0). */
-function checkLockArguments(kind: LockKind, options: LockOptions | undefined, path: string): number {
-  if (kind !== 'shared' && kind !== 'exclusive') throw new FsError('EINVAL', 'fcntl', path);
-  const waitMs = options?.waitMs ?? 0;
-  if (typeof waitMs !== 'number' || Number.isNaN(waitMs) || waitMs < 0) throw new FsError('EINVAL', 'fcntl', path);
-  return waitMs;
-}
-
-function lockBusy(path: string, waitedMs: number): FsError {
-  const e = new FsError('EAGAIN', 'fcntl', path);
-  e.message += waitedMs > 0 ? ` (locked by another holder; gave up after ${waitedMs} ms)` : ' (locked by another holder)';
-  return e;
 }
 
 function sleep(ms: number): Promise<void> {

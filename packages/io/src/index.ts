@@ -20,3 +20,4 @@ export type {
 } from './fs.js';
 export { FsError, hasErrorCode } from './errors.js';
 export { memoryFs, type MemoryFs, type MemoryFsCaller, type MemoryFsOptions } from './memory.js';
+export { checkLockArguments, lockBusy } from './lock-arguments.js';

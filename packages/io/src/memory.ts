@@ -8,6 +8,7 @@
  */
 import { FsError } from './errors.js';
 import { utf8Length } from './utf8.js';
+import { checkLockArguments, lockBusy } from './lock-arguments.js';
 import type {
   CreateOptions,
   FileLock,
@@ -881,21 +882,6 @@ class MemoryFsImpl implements MemoryFs {
     this.#need(node, R | W, 'open', path);
     return node;
   }
-}
-
-/** Validates lockFile's arguments (EINVAL, before anything is opened); returns `waitMs` (default 0). */
-function checkLockArguments(kind: LockKind, options: LockOptions | undefined, path: string): number {
-  if (kind !== 'shared' && kind !== 'exclusive') throw new FsError('EINVAL', 'fcntl', path);
-  const waitMs = options?.waitMs ?? 0;
-  if (typeof waitMs !== 'number' || Number.isNaN(waitMs) || waitMs < 0) throw new FsError('EINVAL', 'fcntl', path);
-  return waitMs;
-}
-
-/** The EAGAIN of a lock held incompatibly. */
-function lockBusy(path: string, waitedMs: number): FsError {
-  const e = new FsError('EAGAIN', 'fcntl', path);
-  e.message += waitedMs > 0 ? ` (locked by another holder; gave up after ${waitedMs} ms)` : ' (locked by another holder)';
-  return e;
 }
 
 function validRange(buffer: Uint8Array, offset: number, length: number): boolean {
