@@ -1,18 +1,8 @@
 // Running real ostree from tests.
-import { execFileSync, spawnSync } from 'node:child_process';
 
-export const hasOstree = spawnSync('ostree', ['--version'], { stdio: 'ignore' }).status === 0;
+import { hasOstree, ostree, ostreeResult } from '../../../../test-vectors/trees/ostree.js';
 
-/** Runs `ostree ARGS`, returning stdout; throws with stderr on failure. */
-export function ostree(...args: string[]): string {
-  return execFileSync('ostree', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-}
-
-/** Runs `ostree ARGS` and returns status, stdout and stderr without throwing. */
-export function ostreeResult(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('ostree', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+export { hasOstree, ostree, ostreeResult };
 
 /** The message of a failed `ostree` run, without the `error: ` prefix and final newline. */
 export function ostreeError(...args: string[]): string {

@@ -1,20 +1,13 @@
 // Running real ostree, and comparing checked-out trees.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bigContent } from '../../../../test-vectors/trees/crafted-tree.js';
 
-export const hasOstree = spawnSync('ostree', ['--version'], { stdio: 'ignore' }).status === 0;
+import { hasOstree, ostree, ostreeResult } from '../../../../test-vectors/trees/ostree.js';
 
-export function ostree(...args: string[]): string {
-  return execFileSync('ostree', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
-}
-
-export function ostreeResult(...args: string[]): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync('ostree', args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+export { hasOstree, ostree, ostreeResult };
 
 /** A tree with regular files of several modes, a multi-MiB file, symlinks, xattrs, empty dirs. */
 export function makeTree(root: string, options: { xattrs: boolean }): void {
