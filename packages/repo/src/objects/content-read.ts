@@ -48,15 +48,18 @@ async function readExactly(handle: ReadHandle, length: number, position: number)
   return buf;
 }
 
-async function* handleChunks(fs: Fs, path: string, start: number): AsyncIterable<Uint8Array> {
+// Reads the file from `start` in chunks; with a known `size`, buffers are no larger than what
+// is left to read (small objects do not pay for a 64 KiB allocation each).
+async function* handleChunks(fs: Fs, path: string, start: number, size?: number): AsyncIterable<Uint8Array> {
   const handle = await fs.openRead(path);
   try {
     for (let pos = start; ; ) {
-      const buf = new Uint8Array(CHUNK);
-      const n = await handle.read(buf, 0, CHUNK, pos);
+      const want = size === undefined ? CHUNK : Math.min(CHUNK, Math.max(size - pos, 1));
+      const buf = new Uint8Array(want);
+      const n = await handle.read(buf, 0, want, pos);
       if (n === 0) return;
       pos += n;
-      yield n === CHUNK ? buf : buf.subarray(0, n);
+      yield n === want ? buf : buf.subarray(0, n);
     }
   } finally {
     await handle.close();
@@ -85,24 +88,50 @@ export async function readDiskXattrs(fs: Fs, path: string): Promise<Xattr[]> {
   return canonicalXattrs(raw.filter(([, v]) => v.length > 0).map(([n, v]) => xattr(n, v)));
 }
 
+/** How much of an archive object the first read takes: the header and, usually, the whole payload. */
+const ARCHIVE_READ_AHEAD = 128 * 1024;
+
+// Reads up to `length` bytes at `position` (fewer only at end of file).
+async function readUpTo(handle: ReadHandle, length: number, position: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const n = await handle.read(buf, done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
 async function loadArchive(ctx: StoreContext, checksum: string, path: string): Promise<ContentObject> {
+  // One open, one read: the header and, for most objects, the whole deflate stream.
   const handle = await ctx.fs.openRead(path);
   let header: FileHeader;
   let size: bigint;
   let payloadOffset: number;
+  let whole: Uint8Array | undefined;
   try {
-    const length = readHeaderFrame(await readExactly(handle, HEADER_FRAME_BYTES, 0));
-    ({ header, size } = decodeArchiveHeader(await readExactly(handle, length, HEADER_FRAME_BYTES)));
+    let head = await readUpTo(handle, ARCHIVE_READ_AHEAD, 0);
+    const atEnd = head.length < ARCHIVE_READ_AHEAD;
+    const length = readHeaderFrame(head);
     payloadOffset = HEADER_FRAME_BYTES + length;
+    if (head.length < payloadOffset) {
+      if (atEnd) throw new OstreeError('INVALID_OBJECT', 'truncated content object');
+      head = await readExactly(handle, payloadOffset, 0);
+    }
+    ({ header, size } = decodeArchiveHeader(head.subarray(HEADER_FRAME_BYTES, payloadOffset)));
+    if (atEnd) whole = head.subarray(payloadOffset);
   } finally {
     await handle.close();
   }
   if (size > BigInt(Number.MAX_SAFE_INTEGER)) throw new OstreeError('INVALID_OBJECT', `archive object ${checksum} declares an absurd size`);
   const n = Number(size);
   if (isSymlinkMode(header.mode)) return makeObject(checksum, path, header, 0, async function* () {});
+  const compressed = whole;
   const chunks = async function* (): AsyncIterable<Uint8Array> {
     const inflate = createRawInflate({ maxOutputBytes: n });
-    for await (const c of handleChunks(ctx.fs, path, payloadOffset)) yield* inflate.push(c);
+    if (compressed !== undefined) yield* inflate.push(compressed);
+    else for await (const c of handleChunks(ctx.fs, path, payloadOffset)) yield* inflate.push(c);
     yield* inflate.end();
   };
   return makeObject(checksum, path, header, n, chunks);
@@ -118,7 +147,7 @@ async function loadBare(ctx: StoreContext, checksum: string, path: string): Prom
     return makeObject(checksum, path, { ...base, symlinkTarget: await fs.readlink(path) }, 0, async function* () {});
   }
   if (st.type !== 'file') throw new OstreeError('INVALID_OBJECT', `object ${checksum} is not a regular file or symlink`);
-  return makeObject(checksum, path, { ...base, symlinkTarget: '' }, st.size, () => handleChunks(fs, path, 0));
+  return makeObject(checksum, path, { ...base, symlinkTarget: '' }, st.size, () => handleChunks(fs, path, 0, st.size));
 }
 
 async function loadBareUser(ctx: StoreContext, checksum: string, path: string): Promise<ContentObject> {
@@ -136,7 +165,7 @@ async function loadBareUser(ctx: StoreContext, checksum: string, path: string): 
     const target = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, -1));
     return makeObject(checksum, path, { ...m, rdev: 0, symlinkTarget: target }, 0, async function* () {});
   }
-  return makeObject(checksum, path, { ...m, rdev: 0, symlinkTarget: '' }, st.size, () => handleChunks(fs, path, 0));
+  return makeObject(checksum, path, { ...m, rdev: 0, symlinkTarget: '' }, st.size, () => handleChunks(fs, path, 0, st.size));
 }
 
 /**
