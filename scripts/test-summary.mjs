@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 const text = readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let packages = 0;
+let failedFiles = 0;
 for (const line of text.split('\n')) {
+  const files = /\bTest Files\s+(\d+) failed/.exec(line);
+  if (files) failedFiles += Number(files[1]);
   const m = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
   if (!m) continue;
   packages++;
@@ -16,4 +19,6 @@ for (const line of text.split('\n')) {
   }
 }
 console.log(`${packages} packages tested`);
+// A file can fail outside any test (a hook, an unhandled error): say so, or "0 failed" misleads.
+if (failedFiles > 0) console.log(`test files failed: ${failedFiles} (see above)`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -76,17 +76,14 @@ async function copyCommit(dest: Repo, source: Repo, commit: string, options: Pul
   }
   const reachable = new Set<ObjectKey>();
   await traverseCommit(source, commit, reachable, { depth: 0 });
-  await Promise.all(
-    [...reachable].map((key) =>
-      limiter.run(async () => {
-        const { checksum, type } = parseObjectKey(key);
-        if (type === 'commit' || (await dest.hasObject(checksum, type))) return;
-        if (type === 'file') await copyContent(dest, source, checksum);
-        else await copyMetadata(dest, source, checksum, type);
-        copied++;
-      }),
-    ),
-  );
+  // On a failure, copies in flight finish (or fail) before the error surfaces.
+  await limiter.all(reachable, async (key) => {
+    const { checksum, type } = parseObjectKey(key);
+    if (type === 'commit' || (await dest.hasObject(checksum, type))) return;
+    if (type === 'file') await copyContent(dest, source, checksum);
+    else await copyMetadata(dest, source, checksum, type);
+    copied++;
+  });
   await dest.sync();
   await dest.setCommitPartial(commit, false);
   return copied;

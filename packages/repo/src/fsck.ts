@@ -163,17 +163,13 @@ export async function fsckRepo(repo: Repo, options: FsckOptions = {}): Promise<F
   const limiter = new Limiter(options.concurrency ?? 8);
   let done = 0;
   const toMarkPartial = new Set<string>();
-  await Promise.all(
-    keys.map((key) =>
-      limiter.run(async () => {
-        const { checksum, type } = parseObjectKey(key);
-        const commits = [...(parents.get(key) ?? [])];
-        const ok = await check(checksum, type, commits);
-        if (!ok && type !== 'commit') for (const c of commits) toMarkPartial.add(c);
-        options.onProgress?.(++done, keys.length);
-      }),
-    ),
-  );
+  await limiter.all(keys, async (key) => {
+    const { checksum, type } = parseObjectKey(key);
+    const commits = [...(parents.get(key) ?? [])];
+    const ok = await check(checksum, type, commits);
+    if (!ok && type !== 'commit') for (const c of commits) toMarkPartial.add(c);
+    options.onProgress?.(++done, keys.length);
+  });
   for (const c of toMarkPartial) {
     if (await repo.isCommitPartial(c)) continue;
     report({ kind: 'marked-partial', commit: c });

@@ -20,4 +20,28 @@ export class Limiter {
       this.waiting.shift()?.();
     }
   }
+
+  /**
+   * Runs `task` for every item through this limiter. After the first failure no new task
+   * starts, the running ones are awaited, and then the first error is thrown: nothing keeps
+   * working on the caller's behalf after this returns.
+   */
+  async all<T>(items: Iterable<T>, task: (item: T) => Promise<void>): Promise<void> {
+    let failed = false;
+    let first: unknown;
+    await Promise.all(
+      [...items].map((item) =>
+        this.run(async () => {
+          if (failed) return;
+          try {
+            await task(item);
+          } catch (e) {
+            if (!failed) first = e;
+            failed = true;
+          }
+        }),
+      ),
+    );
+    if (failed) throw first;
+  }
 }

@@ -73,6 +73,10 @@ interface Walker {
   readonly listLimiter: Limiter;
   readonly inodes: Map<string, Promise<string>>;
   readonly stats: WriteStats;
+  /** File jobs started so far; settled before a failure is reported. */
+  readonly jobs: Set<Promise<string>>;
+  /** Set on the first failure: no new file job starts. */
+  failed: boolean;
   readonly smallFileBytes: number;
 }
 
@@ -125,9 +129,20 @@ async function devinoHit(w: Walker, st: Stat): Promise<string | undefined> {
   return hit;
 }
 
+// Every file job goes through here: it is tracked, and none starts once the walk has failed,
+// so writeTree never leaves writes running behind its rejection.
+function track(w: Walker, work: () => Promise<string>): Promise<string> {
+  const job = w.limiter.run(() => {
+    if (w.failed) return Promise.reject(new OstreeError('INVALID_ARGUMENT', 'commit aborted'));
+    return work();
+  });
+  w.jobs.add(job);
+  return job;
+}
+
 function fileObject(w: Walker, path: string, st: Stat): Promise<string> {
   if (w.options.devino !== undefined) {
-    return w.limiter.run(async () => {
+    return track(w, async () => {
       const hit = await devinoHit(w, st);
       if (hit === undefined) return writeFileObject(w, path, st);
       w.stats.devinoCacheHits++; // ostree counts hits apart from the content totals
@@ -138,7 +153,7 @@ function fileObject(w: Walker, path: string, st: Stat): Promise<string> {
   const key = `${st.dev}:${st.ino}`;
   const known = st.type === 'file' && st.nlink > 1 ? w.inodes.get(key) : undefined;
   if (known) return known;
-  const job = w.limiter.run(() => writeFileObject(w, path, st));
+  const job = track(w, () => writeFileObject(w, path, st));
   if (st.type === 'file' && st.nlink > 1) w.inodes.set(key, job);
   return job;
 }
@@ -156,6 +171,13 @@ async function writeDirectory(w: Walker, path: string, st: Stat): Promise<{ tree
     const names = (await fs.readdir(path)).sort(compareUtf8);
     return { names, stats: await Promise.all(names.map((n) => fs.lstat(joinPath(path, n)))) };
   });
+  // Refuse what cannot be committed before any job of this directory starts.
+  names.forEach((name, i) => {
+    const t = stats[i]!.type;
+    if (t !== 'directory' && t !== 'file' && t !== 'symlink') {
+      throw new OstreeError('UNSUPPORTED', `Unsupported file type for ${joinPath(path, name)}: only regular files, symlinks and directories can be committed`);
+    }
+  });
   const files: Promise<DirTreeFile>[] = [];
   const dirs: Promise<DirTreeDir>[] = [];
   names.forEach((name, i) => {
@@ -165,10 +187,8 @@ async function writeDirectory(w: Walker, path: string, st: Stat): Promise<{ tree
       dirs.push(
         writeDirectory(w, child, cst).then(({ tree, meta }) => ({ name, treeChecksum: checksumToBytes(tree), metaChecksum: checksumToBytes(meta) })),
       );
-    } else if (cst.type === 'file' || cst.type === 'symlink') {
-      files.push(fileObject(w, child, cst).then((c) => ({ name, checksum: checksumToBytes(c) })));
     } else {
-      throw new OstreeError('UNSUPPORTED', `Unsupported file type for ${child}: only regular files, symlinks and directories can be committed`);
+      files.push(fileObject(w, child, cst).then((c) => ({ name, checksum: checksumToBytes(c) })));
     }
   });
   const rec = recordedStat(st, w.options);
@@ -204,8 +224,18 @@ export async function writeTree(repo: Repo, fs: Fs, dir: string, options: WriteT
     listLimiter: new Limiter(4),
     inodes: new Map(),
     stats: { metadataTotal: 0, metadataWritten: 0, contentTotal: 0, contentWritten: 0, contentBytesWritten: 0, devinoCacheHits: 0 },
+    jobs: new Set(),
+    failed: false,
     smallFileBytes: options.smallFileBytes ?? 1024 * 1024,
   };
-  const { tree, meta } = await writeDirectory(w, dir, st);
+  let root;
+  try {
+    root = await writeDirectory(w, dir, st);
+  } catch (e) {
+    w.failed = true;
+    await Promise.allSettled(w.jobs);
+    throw e;
+  }
+  const { tree, meta } = root;
   return { rootTree: tree, rootMeta: meta, stats: w.stats };
 }
