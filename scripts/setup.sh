@@ -9,7 +9,11 @@ export DEBIAN_FRONTEND=noninteractive
 # GKeyFile as oracles (through /usr/bin/python3). python3-nacl: libsodium for ed25519
 # cross-checks. nginx-light: serves repos over loopback. attr: getfattr/setfattr.
 # faketime: pins the clock of real ostree where its output embeds the time (summaries).
-apt_pkgs=(ostree python3-gi gir1.2-glib-2.0 python3-nacl nginx-light attr xz-utils faketime)
+# liblzma-dev: node-liblzma builds against Debian's liblzma (byte-identical xz to ostree's).
+# clang-14, lld-14, wasi-libc, libclang-rt-14-dev-wasm32: build bsdiff to WebAssembly.
+# bsdiff: the reference bsdiff/bspatch CLI for cross-checks.
+apt_pkgs=(ostree python3-gi gir1.2-glib-2.0 python3-nacl nginx-light attr xz-utils faketime
+  liblzma-dev clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 bsdiff)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -1,0 +1,5 @@
+/**
+ * Bootloader backends: BLS entries, U-Boot uEnv.txt, GRUB, syslinux, systemd-boot
+ * @module
+ */
+export {};

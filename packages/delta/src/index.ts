@@ -1,0 +1,5 @@
+/**
+ * OSTree static deltas: codec, generation, streaming bounded-memory apply
+ * @module
+ */
+export {};

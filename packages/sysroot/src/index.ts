@@ -1,0 +1,5 @@
+/**
+ * OSTree sysroots: deployments, /etc merge, bootlinks, atomic boot switch
+ * @module
+ */
+export {};
