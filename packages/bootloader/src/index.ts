@@ -1,5 +1,5 @@
 /**
- * Bootloader backends: BLS entries, U-Boot uEnv.txt, GRUB, syslinux, systemd-boot
+ * Bootloader backends: BLS entries, U-Boot uEnv.txt, GRUB, syslinux, systemd-boot.
  * @module
  */
-export {};
+export type { BlsEntry, Bootloader, BootloaderWriteContext } from './bootloader.js';

@@ -39,7 +39,19 @@ export type OstreeErrorCode =
   /** A filesystem operation failed; `cause` holds the filesystem error. */
   | 'IO_ERROR'
   /** The repository lock is held by another writer and did not free up in time. */
-  | 'REPO_LOCKED';
+  | 'REPO_LOCKED'
+  /** A static delta (superblock, part or operation) that is malformed, hostile or inconsistent. */
+  | 'INVALID_DELTA'
+  /** Required signatures are absent (unsigned commit, summary or delta). */
+  | 'SIGNATURE_MISSING'
+  /** Signatures exist but none verifies with a trusted key (wrong key or tampered data). */
+  | 'SIGNATURE_INVALID'
+  /** A network transfer failed for good: HTTP error status, reset, truncation or stall after retries. */
+  | 'NETWORK_ERROR'
+  /** An operation was cancelled through its AbortSignal. */
+  | 'ABORTED'
+  /** A sysroot (deployments, bootloader configuration, stateroot) that is missing or inconsistent. */
+  | 'INVALID_SYSROOT';
 
 /**
  * An error raised by ostree-ts. `code` is stable; `message` is for humans; `cause` carries the
