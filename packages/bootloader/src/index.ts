@@ -3,3 +3,13 @@
  * @module
  */
 export type { BlsEntry, Bootloader, BootloaderWriteContext } from './bootloader.js';
+export {
+  BLS_KEY_ORDER,
+  parseBlsEntry,
+  serializeBlsEntry,
+  blsGet,
+  blsOverlayInitrds,
+  blsEntry,
+  strverscmp,
+  compareBlsEntries,
+} from './bls.js';
