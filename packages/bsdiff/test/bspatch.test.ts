@@ -238,7 +238,7 @@ describe.runIf(HAVE_DEBIAN_BSDIFF)("patches made by Debian's bsdiff (same algori
   const similarPair = fc
     .tuple(fc.uint8Array({ minLength: 1, maxLength: 3000 }) /* Debian's bsdiff cannot mmap an empty file */, fc.array(fc.tuple(fc.nat(), fc.uint8Array({ maxLength: 40 }), fc.nat(30)), { maxLength: 8 }))
     .map(([old, edits]) => {
-      let next = old;
+      let next: Uint8Array = old;
       for (const [where, insert, remove] of edits) {
         const at = next.length === 0 ? 0 : where % next.length;
         next = concat([next.subarray(0, at), insert, next.subarray(at + remove)]);
