@@ -1,0 +1,15 @@
+/**
+ * BLS only: the entries are the whole configuration (systemd-boot or GRUB with `blscfg`
+ * reading `boot/loader/entries` directly).
+ * @module
+ */
+import type { Bootloader } from './bootloader.js';
+
+/** The backend for `sysroot.bootloader=none`, and what `auto` falls back to: writes nothing beyond the entries. */
+export function blsOnlyBootloader(): Bootloader {
+  return {
+    name: 'none',
+    query: async () => false,
+    writeConfig: async () => undefined,
+  };
+}
