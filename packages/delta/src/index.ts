@@ -62,3 +62,4 @@ export {
   findDelta,
   type DeltaDigest,
 } from './delta-index.js';
+export * from './generate/index.js';
