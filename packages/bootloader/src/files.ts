@@ -60,11 +60,26 @@ export async function replaceFile(fs: Fs, path: string, data: string | Uint8Arra
   await fs.rename(tmp, path);
 }
 
+/**
+ * Follows symlinks in the last component of `path` (the Fs interface never does; earlier
+ * components are resolved by the filesystem). Relative targets resolve against the link's directory.
+ */
+export async function followLinks(fs: Fs, path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const stat = await fs.lstatIfExists(current);
+    if (stat?.type !== 'symlink') return current;
+    const target = await fs.readlink(current);
+    current = target.startsWith('/') ? target : joinPath(dirname(current), target);
+  }
+  throw new OstreeError('IO_ERROR', `Too many levels of symbolic links: ${path}`);
+}
+
 /** Reads a UTF-8 text file (following symlinks), wrapping failures as `IO_ERROR`. */
 export async function readText(fs: Fs, path: string): Promise<string> {
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path);
+    bytes = await fs.readFile(await followLinks(fs, path));
   } catch (cause) {
     throw new OstreeError('IO_ERROR', `Reading ${path}: ${(cause as Error).message}`, { cause });
   }

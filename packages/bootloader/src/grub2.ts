@@ -18,7 +18,7 @@ import type { Fs } from '@ostree-ts/io';
 import type { Bootloader, BootloaderWriteContext } from './bootloader.js';
 import { nodeCommandRunner, type CommandRunner } from './command.js';
 import { sortedEntries } from './entries.js';
-import { dirname, exists, joinPath, replaceFile } from './files.js';
+import { dirname, exists, followLinks, joinPath, replaceFile } from './files.js';
 import { grub2MenuEntries, type Grub2MenuOptions } from './grub2-menu.js';
 
 /** ostree's name for the system generator: a program ending in this is `grub2-mkconfig`, not a builtin-protocol generator. */
@@ -94,7 +94,7 @@ async function runGenerator(ctx: BootloaderWriteContext, exec: string, target: s
 async function installEfiConfig(fs: Fs, newPath: string, livePath: string): Promise<void> {
   const old = joinPath(dirname(livePath), 'grub.cfg.old');
   await fs.removeTree(old);
-  await fs.writeFile(old, await fs.readFile(livePath));
+  await fs.writeFile(old, await fs.readFile(await followLinks(fs, livePath)));
   await fs.fsync(old);
   await fs.unlink(livePath);
   await fs.rename(newPath, livePath);

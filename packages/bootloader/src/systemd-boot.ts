@@ -22,7 +22,7 @@ import type { Fs } from '@ostree-ts/io';
 import { blsGet, serializeBlsEntry } from './bls.js';
 import type { BlsEntry, Bootloader, BootloaderWriteContext } from './bootloader.js';
 import { requireLinux, sortedEntries } from './entries.js';
-import { dirname, exists, joinPath, readText, replaceFile } from './files.js';
+import { dirname, exists, followLinks, joinPath, readText, replaceFile } from './files.js';
 
 /** Options of {@link systemdBootBootloader}. */
 export interface SystemdBootOptions {
@@ -95,7 +95,7 @@ async function copyIfAbsent(fs: Fs, from: string, to: string): Promise<void> {
     return;
   }
   await fs.mkdir(dirname(to), { recursive: true });
-  await replaceFile(fs, to, await fs.readFile(from));
+  await replaceFile(fs, to, await fs.readFile(await followLinks(fs, from)));
 }
 
 async function removeStale(fs: Fs, esp: string, entries: readonly BlsEntry[], keep: ReadonlySet<string>): Promise<void> {
