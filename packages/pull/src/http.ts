@@ -97,21 +97,32 @@ export function isNotFoundStatus(status: number): boolean {
   return status === 403 || status === 404 || status === 410;
 }
 
-/** Wraps anything a transport throws as IO_ERROR (aborts are passed through unchanged). */
+/**
+ * The error for an aborted operation: the signal's reason when it is already an
+ * OstreeError, otherwise ABORTED with the reason as `cause`.
+ */
+export function abortError(signal: AbortSignal): OstreeError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof OstreeError) return reason;
+  const detail = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+  return new OstreeError('ABORTED', `Operation was cancelled: ${detail}`, { cause: reason });
+}
+
+/** Wraps anything a transport throws as NETWORK_ERROR (an abort becomes {@link abortError}). */
 export function transportError(url: string, e: unknown, signal?: AbortSignal): unknown {
-  if (signal?.aborted) return signal.reason ?? e;
+  if (signal?.aborted) return abortError(signal);
   if (e instanceof OstreeError) return e;
-  return new OstreeError('IO_ERROR', `While fetching ${url}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  return new OstreeError('NETWORK_ERROR', `While fetching ${url}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
 }
 
 /** The error for a non-2xx status other than not-found. */
 export function statusError(url: string, status: number): OstreeError {
-  return new OstreeError('IO_ERROR', `Server returned HTTP ${status} for ${url}`);
+  return new OstreeError('NETWORK_ERROR', `Server returned HTTP ${status} for ${url}`);
 }
 
 /**
  * Reads a whole body, refusing more than `max` bytes (ostree's message on overflow).
- * @throws {OstreeError} IO_ERROR on overflow or transport failure
+ * @throws {OstreeError} NETWORK_ERROR on overflow or transport failure
  */
 export async function readBody(url: string, body: AsyncIterable<Uint8Array>, max: number, signal?: AbortSignal): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
@@ -128,7 +139,7 @@ export async function readBody(url: string, body: AsyncIterable<Uint8Array>, max
     total += r.value.length;
     if (total > max) {
       await it.return?.().catch(() => undefined);
-      throw new OstreeError('IO_ERROR', `URI ${url} exceeded maximum size of ${max} bytes`);
+      throw new OstreeError('NETWORK_ERROR', `URI ${url} exceeded maximum size of ${max} bytes`);
     }
     chunks.push(r.value);
   }

@@ -5,7 +5,8 @@
  */
 export { resilientHttpClient, type ResilienceOptions } from './resilient.js';
 export { pullLocal, type PullLocalOptions, type PullLocalResult } from './local.js';
-export { pull, MAX_METADATA_SIZE, DEFAULT_CONCURRENCY, type PullOptions, type PullResult, type PullProgress } from './pull.js';
+export { pull, MAX_METADATA_SIZE, DEFAULT_CONCURRENCY, type PullOptions, type PullResult } from './pull.js';
+export type { PullProgress } from './progress.js';
 export {
   fetchHttpClient,
   remoteUrl,

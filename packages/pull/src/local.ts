@@ -29,6 +29,8 @@ export interface PullLocalOptions {
   readonly commitMetadataOnly?: boolean;
   /** Objects copied at once (default 8). */
   readonly concurrency?: number;
+  /** Set refs after copying (default true); false copies objects only. */
+  readonly writeRefs?: boolean;
 }
 
 /** What {@link pullLocal} copied. */
@@ -37,6 +39,16 @@ export interface PullLocalResult {
   readonly commits: ReadonlyMap<string, string>;
   /** Objects copied (already-present ones are not counted). */
   readonly objectsCopied: number;
+  /** Of those, metadata objects (commits, dirtrees, dirmeta). */
+  readonly metadataCopied: number;
+  /** Uncompressed size of the content objects copied. */
+  readonly contentBytesCopied: number;
+}
+
+interface CopyCounts {
+  objects: number;
+  metadata: number;
+  contentBytes: number;
 }
 
 async function copyMetadata(dest: Repo, source: Repo, checksum: string, type: ObjectType): Promise<void> {
@@ -48,31 +60,33 @@ async function copyMetadata(dest: Repo, source: Repo, checksum: string, type: Ob
   await dest.writeMetadata(type, bytes, checksum);
 }
 
-async function copyContent(dest: Repo, source: Repo, checksum: string): Promise<void> {
+async function copyContent(dest: Repo, source: Repo, checksum: string): Promise<number> {
   const obj = await source.loadContent(checksum);
   await dest.writeContent({ header: obj.header, size: obj.size, payload: obj.chunks() }, { expectedChecksum: checksum });
+  return Number(obj.size);
 }
 
-// Copies one commit (and its tree unless commit-only); returns the objects copied.
-async function copyCommit(dest: Repo, source: Repo, commit: string, options: PullLocalOptions, limiter: Limiter): Promise<number> {
+// Copies one commit (and its tree unless commit-only), adding to `counts`.
+async function copyCommit(dest: Repo, source: Repo, commit: string, options: PullLocalOptions, limiter: Limiter, counts: CopyCounts): Promise<void> {
   const complete = (await dest.hasObject(commit, 'commit')) && !(await dest.isCommitPartial(commit));
-  if (complete) return 0;
-  let copied = 0;
+  if (complete) return;
   const meta = await source.loadCommitMeta(commit);
   if (meta !== undefined) await dest.writeCommitMeta(commit, meta);
   if (options.commitMetadataOnly) {
     if (!(await dest.hasObject(commit, 'commit'))) {
       await dest.setCommitPartial(commit, true);
       await copyMetadata(dest, source, commit, 'commit');
-      copied++;
+      counts.objects++;
+      counts.metadata++;
     }
-    return copied;
+    return;
   }
   // Marked partial before the commit object lands, so an interruption is resumed, not trusted.
   await dest.setCommitPartial(commit, true);
   if (!(await dest.hasObject(commit, 'commit'))) {
     await copyMetadata(dest, source, commit, 'commit');
-    copied++;
+    counts.objects++;
+    counts.metadata++;
   }
   const reachable = new Set<ObjectKey>();
   await traverseCommit(source, commit, reachable, { depth: 0 });
@@ -80,13 +94,15 @@ async function copyCommit(dest: Repo, source: Repo, commit: string, options: Pul
   await limiter.all(reachable, async (key) => {
     const { checksum, type } = parseObjectKey(key);
     if (type === 'commit' || (await dest.hasObject(checksum, type))) return;
-    if (type === 'file') await copyContent(dest, source, checksum);
-    else await copyMetadata(dest, source, checksum, type);
-    copied++;
+    if (type === 'file') counts.contentBytes += await copyContent(dest, source, checksum);
+    else {
+      await copyMetadata(dest, source, checksum, type);
+      counts.metadata++;
+    }
+    counts.objects++;
   });
   await dest.sync();
   await dest.setCommitPartial(commit, false);
-  return copied;
 }
 
 /**
@@ -104,22 +120,22 @@ export async function pullLocal(dest: Repo, source: Repo, options: PullLocalOpti
   }
   return withRepoLock(dest, 'shared', async () => {
     const limiter = new Limiter(options.concurrency ?? 8);
-    let objectsCopied = 0;
+    const counts: CopyCounts = { objects: 0, metadata: 0, contentBytes: 0 };
     for (const head of new Set(resolved.values())) {
       let depth = options.depth ?? 0;
       for (let c: string | undefined = head; c !== undefined; ) {
         if (!(await source.hasObject(c, 'commit'))) break; // history ends in the source
-        objectsCopied += await copyCommit(dest, source, c, options, limiter);
+        await copyCommit(dest, source, c, options, limiter, counts);
         if (depth === 0) break;
         if (depth > 0) depth--;
         c = (await source.loadCommit(c)).parent;
       }
     }
     for (const [ref, checksum] of resolved) {
-      if (isChecksum(ref)) continue; // a bare checksum moves no ref
+      if (isChecksum(ref) || options.writeRefs === false) continue; // a bare checksum moves no ref
       const { ref: name } = parseRefspec(ref);
       await dest.setRef({ remote: options.remote, ref: name }, checksum);
     }
-    return { commits: resolved, objectsCopied };
+    return { commits: resolved, objectsCopied: counts.objects, metadataCopied: counts.metadata, contentBytesCopied: counts.contentBytes };
   });
 }

@@ -1,7 +1,8 @@
 /**
- * `ostree pull` over HTTP for archive-mode remotes, by objects (spec §6): summary or
- * `refs/heads/REF`, then per commit `.commitmeta`, `.commit`, and the tree it reaches. Every
- * object is verified before it is stored; refs move only once the whole tree is present.
+ * `ostree pull` over HTTP for archive-mode remotes, by objects (spec §6): summary (with
+ * ostree's cache) or `refs/heads/REF`, then per commit `.commitmeta`, `.commit`, its parents
+ * to the requested depth, and the tree it reaches (optionally only some subpaths). Every
+ * object is verified before it is stored; refs move only once everything is present.
  * @module
  */
 import {
@@ -13,12 +14,8 @@ import {
   decodeDirTree,
   decodeSummary,
   isChecksum,
-  isSymlinkMode,
   assertChecksumMatches,
   metadataChecksum,
-  parseArchiveObject,
-  readHeaderFrame,
-  HEADER_FRAME_BYTES,
   lookupTyped,
   isValidRef,
   isValidRemoteName,
@@ -26,39 +23,26 @@ import {
   type Summary,
   type ObjectType,
 } from '@ostree-ts/core';
-import { resilientHttpClient } from './resilient.js';
-import { createRawInflate, isCompressError } from '@ostree-ts/compress';
 import { KeyFile } from '@ostree-ts/keyfile';
-import { remoteGroup, withRepoLock, type Repo } from '@ostree-ts/repo';
-import {
-  discardBody,
-  fetchHttpClient,
-  isNotFoundStatus,
-  readBody,
-  remoteUrl,
-  statusError,
-  transportError,
-  type HttpClient,
-  type HttpResponse,
-} from './http.js';
+import { joinPath, withRepoLock, type Repo } from '@ostree-ts/repo';
+import { resilientHttpClient } from './resilient.js';
+import { abortError, fetchHttpClient, remoteUrl, transportError, type HttpClient } from './http.js';
+import { Fetcher } from './fetcher.js';
 import { TaskPool } from './pool.js';
+import { ProgressTracker, type PullProgress } from './progress.js';
+import { fileUrlPath, resolveRemote, type RemoteSpec } from './remote-config.js';
+import { SummaryCache } from './summary-cache.js';
+import { fetchSummary } from './summary-fetch.js';
+import { checkSubpaths, wantedEntry } from './subpath.js';
+import { storeFilez } from './filez.js';
+import { pullFromFileUrl } from './file-remote.js';
+
+export type { PullProgress } from './progress.js';
 
 /** ostree's OSTREE_MAX_METADATA_SIZE: cap for config, refs, summary and metadata objects. */
 export const MAX_METADATA_SIZE = 10 * 1024 * 1024;
 /** ostree's default number of requests in flight. */
 export const DEFAULT_CONCURRENCY = 8;
-
-/** Progress counters, reported after every object. */
-export interface PullProgress {
-  /** Objects queued for download so far (metadata and content). */
-  readonly requestedObjects: number;
-  /** Objects downloaded, verified and stored. */
-  readonly fetchedObjects: number;
-  readonly fetchedMetadata: number;
-  readonly fetchedContent: number;
-  /** Bytes received over HTTP (compressed size, as transferred). */
-  readonly bytesTransferred: number;
-}
 
 /**
  * Options of {@link pull}. CLI mapping: `ostree pull REMOTE REF…` → `{ remote, refs }`;
@@ -69,15 +53,28 @@ export interface PullOptions {
   readonly remote?: string;
   /**
    * Base URL, overriding the remote's `url` (and `contenturl`). Without `remote`, objects are
-   * pulled and the commits returned, but no ref is written.
+   * pulled and the commits returned, but no ref is written. `file://` URLs are pulled like
+   * `pull-local` (any source mode).
    */
   readonly url?: string;
-  /** Refs to pull, or commit checksums (pulled without writing a ref). */
+  /**
+   * Refs to pull, or commit checksums (pulled without writing a ref). May be empty only with
+   * `mirror`, which then pulls every ref of the remote's summary.
+   */
   readonly refs: readonly string[];
+  /** `--mirror`: write refs as local refs (`refs/heads/REF`); with no refs, pull all and copy the summary. */
+  readonly mirror?: boolean;
+  /** `--depth`: parent commits to pull too (-1: all; default 0). Missing parents on the server end the history quietly. */
+  readonly depth?: number;
+  /** `--commit-metadata-only`: fetch only commit objects (they stay marked partial). */
+  readonly commitMetadataOnly?: boolean;
+  /** `--subpath`: pull only these absolute paths of the tree (the commit stays marked partial). */
+  readonly subpaths?: readonly string[];
   /** HTTP client (default {@link fetchHttpClient} on `globalThis.fetch`). */
   readonly http?: HttpClient;
   /** Requests in flight at most (default 8, as ostree). */
   readonly concurrency?: number;
+  /** Cancels the pull: it rejects with ABORTED (or the reason, when it is an OstreeError); no ref moves. */
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: PullProgress) => void;
   /** Cap for metadata downloads (ostree `max-metadata-size`, default 10 MiB). */
@@ -93,55 +90,14 @@ export interface PullOptions {
 
 /** What a pull did. */
 export interface PullResult {
-  /** Requested ref (or checksum) → commit checksum now complete in the repo. */
+  /** Requested ref (or checksum) → commit checksum now in the repo. */
   readonly commits: ReadonlyMap<string, string>;
   readonly progress: PullProgress;
-}
-
-interface RemoteSpec {
-  readonly url: string;
-  readonly contentUrl: string;
+  /** True when the objects came from a local repository (a `file://` remote). */
+  readonly local?: boolean;
 }
 
 const decoder = new TextDecoder();
-
-function configBoolean(kf: KeyFile, group: string, key: string, fallback: boolean): boolean {
-  if (!kf.hasKey(group, key)) return fallback;
-  try {
-    return kf.getBoolean(group, key);
-  } catch (cause) {
-    throw new OstreeError('INVALID_CONFIG', `Invalid boolean ${key} for ${group}`, { cause });
-  }
-}
-
-function resolveRemote(repo: Repo, options: PullOptions): RemoteSpec {
-  if (options.url !== undefined) return { url: options.url, contentUrl: options.url };
-  const name = options.remote;
-  if (name === undefined) throw new OstreeError('INVALID_ARGUMENT', 'pull needs a remote or a url');
-  const kf = repo.config;
-  const group = remoteGroup(name);
-  if (!kf.hasGroup(group)) throw new OstreeError('REF_NOT_FOUND', `Remote "${name}" not found`);
-  if (kf.hasKey(group, 'unconfigured-state')) {
-    throw new OstreeError('INVALID_CONFIG', `remote unconfigured-state: ${kf.getValue(group, 'unconfigured-state')}`);
-  }
-  if (!kf.hasKey(group, 'url')) throw new OstreeError('INVALID_CONFIG', `No "url" option in remote "${name}"`);
-  const url = kf.getValue(group, 'url');
-  const contentUrl = kf.hasKey(group, 'contenturl') ? kf.getValue(group, 'contenturl') : url;
-  for (const u of [url, contentUrl]) {
-    if (u.startsWith('mirrorlist=')) throw new OstreeError('UNSUPPORTED', `mirrorlist URLs are not supported yet (remote "${name}")`);
-    if (u.startsWith('file:')) throw new OstreeError('UNSUPPORTED', `file:// remotes are not supported yet (remote "${name}")`);
-  }
-  // Not verifying signatures that ostree would verify would silently weaken security: refuse.
-  if (configBoolean(kf, group, 'gpg-verify', true) || configBoolean(kf, group, 'gpg-verify-summary', false)) {
-    throw new OstreeError('UNSUPPORTED', `GPG verification is not implemented; remote "${name}" needs gpg-verify=false`);
-  }
-  for (const key of ['sign-verify', 'sign-verify-summary']) {
-    if (kf.hasKey(group, key) && !['false', '0'].includes(kf.getValue(group, key).trim())) {
-      throw new OstreeError('UNSUPPORTED', `signature verification (${key}) is not implemented (remote "${name}")`);
-    }
-  }
-  return { url, contentUrl };
-}
 
 function objectRelPath(checksum: string, ext: string): string {
   return `objects/${checksum.slice(0, 2)}/${checksum.slice(2)}.${ext}`;
@@ -159,80 +115,56 @@ function verifyRefBinding(commit: Commit, checksum: string, ref: string | undefi
   );
 }
 
+/** A commit to pull: the ref it was asked for (if any) and the size cap of its object. */
+interface Target {
+  readonly ref: string | undefined;
+  readonly requested: string;
+  readonly checksum: string;
+  readonly maxSize: number;
+}
+
 class Puller {
   readonly pool: TaskPool;
+  readonly fetcher: Fetcher;
+  readonly progress: ProgressTracker;
   private readonly seenTrees = new Set<string>();
   private readonly seenMeta = new Set<string>();
   private readonly seenContent = new Set<string>();
-  private requested = 0;
-  private fetchedMetadata = 0;
-  private fetchedContent = 0;
-  private bytes = 0;
+  private readonly seenCommits = new Set<string>();
+  /** Commits reached (requested and parents): unmarked partial once everything is stored. */
+  readonly reachedCommits = new Set<string>();
+  readonly subpaths: string[] | undefined;
 
   constructor(
     readonly repo: Repo,
     readonly remote: RemoteSpec,
-    readonly http: HttpClient,
+    http: HttpClient,
     readonly options: PullOptions,
     controller: AbortController,
   ) {
     this.pool = new TaskPool(options.concurrency ?? DEFAULT_CONCURRENCY, controller);
-  }
-
-  get signal(): AbortSignal {
-    return this.pool.signal;
+    this.fetcher = new Fetcher(http, controller.signal);
+    this.progress = new ProgressTracker(() => this.fetcher.bytesTransferred, options.onProgress);
+    this.subpaths = options.subpaths !== undefined && options.subpaths.length > 0 ? checkSubpaths(options.subpaths) : undefined;
   }
 
   get maxMetadata(): number {
     return this.options.maxMetadataSize ?? MAX_METADATA_SIZE;
   }
 
-  progress(): PullProgress {
+  async fetchSummary(): Promise<{ summary: Summary | undefined; bytes: Uint8Array | undefined; signature: Uint8Array | undefined }> {
+    const cache = this.remote.name !== undefined ? new SummaryCache(this.repo, this.remote.name) : undefined;
+    const fetched = await fetchSummary(this.fetcher, this.remote.url, this.maxMetadata, cache);
     return {
-      requestedObjects: this.requested,
-      fetchedObjects: this.fetchedMetadata + this.fetchedContent,
-      fetchedMetadata: this.fetchedMetadata,
-      fetchedContent: this.fetchedContent,
-      bytesTransferred: this.bytes,
+      summary: fetched.summary === undefined ? undefined : decodeSummary(fetched.summary),
+      bytes: fetched.summary,
+      signature: fetched.signature,
     };
-  }
-
-  private report(): void {
-    this.options.onProgress?.(this.progress());
-  }
-
-  /** GET; undefined for not-found statuses; IO_ERROR for transport failures and other statuses. */
-  async get(url: string): Promise<HttpResponse | undefined> {
-    this.signal.throwIfAborted();
-    let res: HttpResponse;
-    try {
-      res = await this.http.request(url, { signal: this.signal });
-    } catch (e) {
-      throw transportError(url, e, this.signal);
-    }
-    if (res.status >= 200 && res.status < 300) return res;
-    await discardBody(res.body);
-    if (isNotFoundStatus(res.status)) return undefined;
-    throw statusError(url, res.status);
-  }
-
-  /** A whole small file; undefined when the server does not have it. */
-  async getBytes(url: string, max: number): Promise<Uint8Array | undefined> {
-    const res = await this.get(url);
-    if (res === undefined) return undefined;
-    const bytes = await readBody(url, res.body, max, this.signal);
-    this.bytes += bytes.length;
-    return bytes;
-  }
-
-  async fetchSummary(): Promise<Summary | undefined> {
-    const bytes = await this.getBytes(remoteUrl(this.remote.url, 'summary'), this.maxMetadata);
-    return bytes === undefined ? undefined : decodeSummary(bytes);
   }
 
   /** Fetches the remote config and checks its mode is archive (ostree's rule for HTTP pulls). */
   async checkRemoteConfig(summary: Summary | undefined): Promise<void> {
-    const bytes = await this.getBytes(remoteUrl(this.remote.url, 'config'), this.maxMetadata);
+    const bytes = await this.fetcher.getBytes(remoteUrl(this.remote.url, 'config'), this.maxMetadata);
     let mode: string | undefined;
     if (bytes !== undefined) {
       let kf: KeyFile;
@@ -259,52 +191,79 @@ class Puller {
       return { checksum: entry.checksum, maxSize: size > BigInt(this.maxMetadata) ? this.maxMetadata : Number(size) };
     }
     const url = remoteUrl(this.remote.url, `refs/heads/${ref}`);
-    const bytes = await this.getBytes(url, this.maxMetadata);
+    const bytes = await this.fetcher.getBytes(url, this.maxMetadata);
     if (bytes === undefined) throw new OstreeError('REF_NOT_FOUND', `Server returned HTTP 404 for ${url}: no such ref '${ref}'`);
     const text = decoder.decode(bytes).trim();
     if (!isChecksum(text)) throw new OstreeError('INVALID_CHECKSUM', `Invalid checksum in ${url}: ${JSON.stringify(text.slice(0, 80))}`);
     return { checksum: text, maxSize: this.maxMetadata };
   }
 
-  /** Downloads a hashed metadata object and checks its checksum (not yet its structure). */
-  async fetchMetadata(type: ObjectType, checksum: string, max: number): Promise<Uint8Array> {
+  /** Downloads a hashed metadata object and checks its checksum (not yet its structure); undefined on 404. */
+  async fetchMetadataIfExists(type: ObjectType, checksum: string, max: number): Promise<Uint8Array | undefined> {
     const url = remoteUrl(this.remote.contentUrl, objectRelPath(checksum, type));
-    const bytes = await this.getBytes(url, max);
-    if (bytes === undefined) throw new OstreeError('OBJECT_NOT_FOUND', `Server returned HTTP 404 for ${url}: no ${type} object ${checksum}`);
+    const bytes = await this.fetcher.getBytes(url, max);
+    if (bytes === undefined) return undefined;
     assertChecksumMatches(checksum, metadataChecksum(bytes, this.repo.hash), `${type} object`);
     return bytes;
   }
 
+  async fetchMetadata(type: ObjectType, checksum: string, max: number): Promise<Uint8Array> {
+    const bytes = await this.fetchMetadataIfExists(type, checksum, max);
+    if (bytes === undefined) {
+      const url = remoteUrl(this.remote.contentUrl, objectRelPath(checksum, type));
+      throw new OstreeError('OBJECT_NOT_FOUND', `Server returned HTTP 404 for ${url}: no ${type} object ${checksum}`);
+    }
+    return bytes;
+  }
+
   /**
-   * Fetches (if needed), verifies and stores a commit, marking it partial first, and queues
-   * its tree unless the commit is already complete locally.
+   * Fetches (if needed), verifies and stores a commit, marking it partial first; queues its
+   * parent while `depth` allows, and its tree unless the commit is complete locally or only
+   * commit metadata is wanted. A parent missing on the server ends the history quietly.
    */
-  async fetchCommit(checksum: string, ref: string | undefined, maxSize: number): Promise<void> {
+  async fetchCommit(checksum: string, ref: string | undefined, maxSize: number, depth: number, isParent: boolean): Promise<void> {
+    if (this.seenCommits.has(checksum)) return;
+    this.seenCommits.add(checksum);
     // Detached metadata first, always (ostree re-fetches it to pick up new signatures).
     const metaUrl = remoteUrl(this.remote.url, objectRelPath(checksum, 'commitmeta'));
-    const metaBytes = await this.getBytes(metaUrl, this.maxMetadata);
+    const metaBytes = await this.fetcher.getBytes(metaUrl, this.maxMetadata);
     const detached = metaBytes === undefined ? undefined : decodeCommitMeta(metaBytes);
 
     let commit: Commit;
-    const present = await this.repo.hasObject(checksum, 'commit');
-    if (present) {
+    let partial: boolean;
+    if (await this.repo.hasObject(checksum, 'commit')) {
       commit = await this.repo.loadCommit(checksum);
       verifyRefBinding(commit, checksum, ref);
       if (detached !== undefined) await this.repo.writeCommitMeta(checksum, detached);
-      if (!(await this.repo.isCommitPartial(checksum))) return;
+      partial = await this.repo.isCommitPartial(checksum);
     } else {
-      this.requested++;
-      const bytes = await this.fetchMetadata('commit', checksum, maxSize);
+      this.progress.requested++;
+      const bytes = await this.fetchMetadataIfExists('commit', checksum, maxSize);
+      if (bytes === undefined) {
+        if (isParent) {
+          this.progress.requested--;
+          return;
+        }
+        const url = remoteUrl(this.remote.contentUrl, objectRelPath(checksum, 'commit'));
+        throw new OstreeError('OBJECT_NOT_FOUND', `Server returned HTTP 404 for ${url}: no commit object ${checksum}`);
+      }
       commit = decodeCommit(bytes);
       verifyRefBinding(commit, checksum, ref);
       await this.repo.setCommitPartial(checksum, true);
       if (detached !== undefined) await this.repo.writeCommitMeta(checksum, detached);
       await this.repo.writeMetadata('commit', bytes, checksum);
-      this.fetchedMetadata++;
-      this.report();
+      this.progress.fetchedMetadata++;
+      this.progress.report();
+      partial = true;
     }
+    this.reachedCommits.add(checksum);
+    if (commit.parent !== undefined && depth !== 0) {
+      const parent = commit.parent;
+      this.pool.add(() => this.fetchCommit(parent, undefined, this.maxMetadata, depth > 0 ? depth - 1 : -1, true));
+    }
+    if (!partial || this.options.commitMetadataOnly) return;
     this.queueDirMeta(commit.rootMeta);
-    this.queueDirTree(commit.rootTree);
+    this.queueDirTree(commit.rootTree, '/');
   }
 
   queueDirMeta(checksum: string): void {
@@ -312,34 +271,39 @@ class Puller {
     this.seenMeta.add(checksum);
     this.pool.add(async () => {
       if (await this.repo.hasObject(checksum, 'dirmeta')) return;
-      this.requested++;
+      this.progress.requested++;
       const bytes = await this.fetchMetadata('dirmeta', checksum, this.maxMetadata);
       decodeDirMeta(bytes);
       await this.repo.writeMetadata('dirmeta', bytes, checksum);
-      this.fetchedMetadata++;
-      this.report();
+      this.progress.fetchedMetadata++;
+      this.progress.report();
     });
   }
 
-  queueDirTree(checksum: string): void {
-    if (this.seenTrees.has(checksum)) return;
-    this.seenTrees.add(checksum);
+  /** Queues a dirtree at `path` (ending in `/`); with subpaths, the path decides what is walked. */
+  queueDirTree(checksum: string, path: string): void {
+    const key = this.subpaths === undefined ? checksum : `${checksum}:${path}`;
+    if (this.seenTrees.has(key)) return;
+    this.seenTrees.add(key);
     this.pool.add(async () => {
       let tree;
       if (await this.repo.hasObject(checksum, 'dirtree')) {
         tree = await this.repo.loadDirTree(checksum);
       } else {
-        this.requested++;
+        this.progress.requested++;
         const bytes = await this.fetchMetadata('dirtree', checksum, this.maxMetadata);
         tree = decodeDirTree(bytes);
         await this.repo.writeMetadata('dirtree', bytes, checksum);
-        this.fetchedMetadata++;
-        this.report();
+        this.progress.fetchedMetadata++;
+        this.progress.report();
       }
-      for (const f of tree.files) this.queueContent(checksumFromBytes(f.checksum));
+      for (const f of tree.files) {
+        if (wantedEntry(this.subpaths, path, f.name, false)) this.queueContent(checksumFromBytes(f.checksum));
+      }
       for (const d of tree.dirs) {
+        if (!wantedEntry(this.subpaths, path, d.name, true)) continue;
         this.queueDirMeta(checksumFromBytes(d.metaChecksum));
-        this.queueDirTree(checksumFromBytes(d.treeChecksum));
+        this.queueDirTree(checksumFromBytes(d.treeChecksum), `${path}${d.name}/`);
       }
     });
   }
@@ -349,20 +313,17 @@ class Puller {
     this.seenContent.add(checksum);
     this.pool.add(async () => {
       if (await this.repo.hasObject(checksum, 'file')) return;
-      this.requested++;
-      await this.fetchContent(checksum);
-      this.fetchedContent++;
-      this.report();
+      this.progress.requested++;
+      this.progress.contentBytesWritten += await this.fetchContent(checksum);
+      this.progress.fetchedContent++;
+      this.progress.report();
     });
   }
 
-  /**
-   * Streams a `.filez`: header, then the raw-deflate payload inflated (capped at the declared
-   * size) into the repository, which re-hashes it and stores it only if the checksum matches.
-   */
-  async fetchContent(checksum: string): Promise<void> {
+  /** Streams a `.filez` into the repository (see {@link storeFilez}); returns its content size. */
+  async fetchContent(checksum: string): Promise<number> {
     const url = remoteUrl(this.remote.contentUrl, objectRelPath(checksum, 'filez'));
-    const res = await this.get(url);
+    const res = await this.fetcher.get(url);
     if (res === undefined) throw new OstreeError('OBJECT_NOT_FOUND', `Server returned HTTP 404 for ${url}: no content object ${checksum}`);
     const it = res.body[Symbol.asyncIterator]();
     const next = async (): Promise<Uint8Array | undefined> => {
@@ -370,81 +331,21 @@ class Puller {
       try {
         r = await it.next();
       } catch (e) {
-        throw transportError(url, e, this.signal);
+        throw transportError(url, e, this.fetcher.signal);
       }
       if (r.done) return undefined;
-      this.bytes += r.value.length;
+      this.fetcher.bytesTransferred += r.value.length;
       return r.value;
     };
-    const invalid = (detail: string, cause?: unknown) =>
-      new OstreeError('INVALID_OBJECT', `Corrupted content object ${checksum} from ${url}: ${detail}`, { cause });
     try {
-      // The framed header: 8 bytes of frame, then its length.
-      let prefix = new Uint8Array(0);
-      let need = HEADER_FRAME_BYTES;
-      let headerKnown = false;
-      for (;;) {
-        if (!headerKnown && prefix.length >= HEADER_FRAME_BYTES) {
-          need = HEADER_FRAME_BYTES + readHeaderFrame(prefix);
-          headerKnown = true;
-        }
-        if (headerKnown && prefix.length >= need) break;
-        const chunk = await next();
-        if (chunk === undefined) throw invalid('truncated header');
-        const grown = new Uint8Array(prefix.length + chunk.length);
-        grown.set(prefix);
-        grown.set(chunk, prefix.length);
-        prefix = grown;
-      }
-      const archive = parseArchiveObject(prefix);
-      if (archive.size > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`declared size ${archive.size} too large`);
-      const size = Number(archive.size);
-      const header = archive.header;
-      const rest = prefix.subarray(archive.payloadOffset);
-      const symlink = isSymlinkMode(header.mode);
-      if (symlink && size !== 0) throw invalid('symlink with a payload size');
-      async function* payload(): AsyncGenerator<Uint8Array> {
-        if (symlink) {
-          if (rest.length > 0) throw invalid('bytes after a symlink header');
-          for (let c = await next(); c !== undefined; c = await next()) if (c.length > 0) throw invalid('bytes after a symlink header');
-          return;
-        }
-        const inflate = createRawInflate({ maxOutputBytes: size });
-        try {
-          if (rest.length > 0) yield* inflate.push(rest);
-          for (let c = await next(); c !== undefined; c = await next()) yield* inflate.push(c);
-          yield* inflate.end();
-        } catch (e) {
-          if (isCompressError(e)) throw invalid(e.message, e);
-          throw e;
-        }
-      }
-      try {
-        await this.repo.writeContent({ header, size, payload: payload() }, { expectedChecksum: checksum });
-      } catch (e) {
-        // A payload shorter than its declared size.
-        if (e instanceof OstreeError && e.code === 'INVALID_ARGUMENT') throw invalid(e.message, e);
-        throw e;
-      }
+      return await storeFilez(this.repo, checksum, url, next);
     } finally {
       await it.return?.().catch(() => undefined);
     }
   }
 }
 
-/**
- * Pulls refs (or commits) from an HTTP(S) remote serving an archive-mode repository, like
- * `ostree pull REMOTE REF…` without deltas. Objects already in the repository are not
- * fetched, so an interrupted pull resumes where it stopped. Each commit is marked partial
- * (`state/C.commitpartial`) before it is written; the marker is removed and
- * `refs/remotes/REMOTE/REF` set only once every object of its tree is stored.
- *
- * @throws {OstreeError} REF_NOT_FOUND (unknown remote or ref), OBJECT_NOT_FOUND (the server lacks
- *   an object), IO_ERROR (transport failure, HTTP error status, oversized download),
- *   CHECKSUM_MISMATCH / INVALID_OBJECT (bad bytes: nothing from them is stored),
- *   UNSUPPORTED (non-archive remote, GPG/sign verification, file:// or mirrorlist remotes)
- */
-export async function pull(repo: Repo, options: PullOptions): Promise<PullResult> {
+function checkOptions(options: PullOptions): { ref: string | undefined; requested: string }[] {
   if (options.remote !== undefined && !isValidRemoteName(options.remote)) {
     throw new OstreeError('INVALID_REF', `Invalid remote name ${options.remote}`);
   }
@@ -452,14 +353,36 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
     throw new OstreeError('INVALID_ARGUMENT', `concurrency must be a positive integer, got ${String(concurrency)}`);
   }
+  const depth = options.depth ?? 0;
+  if (!Number.isSafeInteger(depth) || depth < -1) throw new OstreeError('INVALID_ARGUMENT', `Invalid depth ${String(depth)}`);
   const targets: { ref: string | undefined; requested: string }[] = [];
   for (const r of options.refs) {
     if (isChecksum(r)) targets.push({ ref: undefined, requested: r });
     else if (isValidRef(r)) targets.push({ ref: r, requested: r });
     else throw new OstreeError('INVALID_REF', `Invalid ref name ${r}`);
   }
-  if (targets.length === 0) throw new OstreeError('INVALID_ARGUMENT', 'No refs to pull');
-  const remote = resolveRemote(repo, options);
+  if (targets.length === 0 && !options.mirror) throw new OstreeError('INVALID_ARGUMENT', 'No refs to pull');
+  return targets;
+}
+
+/**
+ * Pulls refs (or commits) from an HTTP(S) remote serving an archive-mode repository, like
+ * `ostree pull REMOTE REF…` without deltas. Objects already in the repository are not
+ * fetched, so an interrupted pull resumes where it stopped. Each commit is marked partial
+ * (`state/C.commitpartial`) before it is written; the marker is removed and
+ * `refs/remotes/REMOTE/REF` set only once every object of its tree is stored (with
+ * `commitMetadataOnly` or `subpaths`, refs move but the marker stays, as in ostree).
+ *
+ * @throws {OstreeError} REF_NOT_FOUND (unknown remote or ref), OBJECT_NOT_FOUND (the server lacks
+ *   an object), NETWORK_ERROR (transport failure, HTTP error status, oversized download, stall),
+ *   CHECKSUM_MISMATCH / INVALID_OBJECT (bad bytes: nothing from them is stored), ABORTED,
+ *   UNSUPPORTED (non-archive remote, GPG/sign verification, mirrorlist remotes)
+ */
+export async function pull(repo: Repo, options: PullOptions): Promise<PullResult> {
+  let targets = checkOptions(options);
+  const remote = resolveRemote(repo, options.remote, options.url);
+  const localPath = fileUrlPath(remote.url);
+  if (localPath !== undefined) return pullFromFileUrl(repo, localPath, remote, options);
 
   const controller = new AbortController();
   const outer = options.signal;
@@ -473,33 +396,61 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
   const puller = new Puller(repo, remote, http, options, controller);
   try {
     return await withRepoLock(repo, 'shared', async () => {
-      const needSummary = targets.some((t) => t.ref !== undefined);
-      const summary = needSummary ? await puller.fetchSummary() : undefined;
+      const pullAll = targets.length === 0; // mirror of every ref
+      const needSummary = pullAll || targets.some((t) => t.ref !== undefined);
+      const fetched = needSummary ? await puller.fetchSummary() : undefined;
+      const summary = fetched?.summary;
+      if (pullAll) {
+        if (summary === undefined) {
+          throw new OstreeError('REF_NOT_FOUND', 'Fetching all refs was requested in mirror mode, but remote repository does not have a summary');
+        }
+        targets = summary.refs.map((r) => ({ ref: r.name, requested: r.name }));
+      }
       await puller.checkRemoteConfig(summary);
-      const resolved: { ref: string | undefined; requested: string; checksum: string; maxSize: number }[] = [];
+      const resolved: Target[] = [];
       for (const t of targets) {
         if (t.ref === undefined) resolved.push({ ...t, checksum: t.requested, maxSize: puller.maxMetadata });
         else resolved.push({ ...t, ...(await puller.resolveRef(t.ref, summary)) });
       }
+      const depth = options.depth ?? 0;
       try {
-        for (const t of resolved) await puller.fetchCommit(t.checksum, t.ref, t.maxSize);
+        for (const t of resolved) await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
       } catch (e) {
         puller.pool.fail(e);
       }
-      await puller.pool.drain();
-      if (controller.signal.aborted) throw controller.signal.reason;
+      await puller.pool.drain().catch((e: unknown) => {
+        throw controller.signal.aborted && !(e instanceof OstreeError) ? abortError(controller.signal) : e;
+      });
+      if (controller.signal.aborted) throw abortError(controller.signal);
       await repo.sync();
       const commits = new Map<string, string>();
+      for (const t of resolved) commits.set(t.requested, t.checksum);
+      // A commit-only or subpath pull leaves the commits partial, as ostree does.
+      if (!options.commitMetadataOnly && puller.subpaths === undefined) {
+        for (const c of puller.reachedCommits) await repo.setCommitPartial(c, false);
+      }
       for (const t of resolved) {
-        await repo.setCommitPartial(t.checksum, false);
-        commits.set(t.requested, t.checksum);
+        if (t.ref === undefined) continue;
+        if (options.mirror) await repo.setRef({ remote: undefined, ref: t.ref }, t.checksum);
+        else if (options.remote !== undefined) await repo.setRef({ remote: options.remote, ref: t.ref }, t.checksum);
       }
-      if (options.remote !== undefined) {
-        for (const t of resolved) if (t.ref !== undefined) await repo.setRef({ remote: options.remote, ref: t.ref }, t.checksum);
+      if (options.mirror && pullAll && fetched?.bytes !== undefined) {
+        // A mirror of everything also mirrors the summary (and its signature).
+        await writeRepoFile(repo, 'summary', fetched.bytes);
+        if (fetched.signature !== undefined) await writeRepoFile(repo, 'summary.sig', fetched.signature);
       }
-      return { commits, progress: puller.progress() };
+      return { commits, progress: puller.progress.snapshot() };
     });
+  } catch (e) {
+    if (controller.signal.aborted && !(e instanceof OstreeError)) throw abortError(controller.signal);
+    throw e;
   } finally {
     outer?.removeEventListener('abort', onAbort);
   }
+}
+
+async function writeRepoFile(repo: Repo, name: string, bytes: Uint8Array): Promise<void> {
+  const tmp = joinPath(repo.tmpDir, `${name}.tmp-${Math.random().toString(36).slice(2)}`);
+  await repo.fs.writeFile(tmp, bytes, { mode: 0o644 });
+  await repo.fs.rename(tmp, joinPath(repo.path, name));
 }

@@ -57,22 +57,25 @@ export function resilientHttpClient(inner: HttpClient, options: ResilienceOption
   const stallMs = options.stallTimeoutMs ?? 30_000;
 
   // One attempt: a response whose body is guarded by the stall timer.
-  const attempt = async (url: string, init: HttpRequestOptions): Promise<{ res: HttpResponse; controller: AbortController }> => {
+  // `release` unhooks the attempt from the caller's signal once its body is done with (a pull
+  // makes thousands of requests on one signal).
+  const attempt = async (url: string, init: HttpRequestOptions): Promise<Attempt> => {
     const controller = new AbortController();
     const outer = init.signal;
     if (outer?.aborted) throw outer.reason;
     const onAbort = () => controller.abort(outer!.reason);
     outer?.addEventListener('abort', onAbort, { once: true });
+    const release = () => outer?.removeEventListener('abort', onAbort);
     try {
       const res = await withinStall(inner.request(url, { ...init, signal: controller.signal }), stallMs, controller, url);
-      return { res, controller };
+      return { res, controller, release };
     } catch (e) {
-      outer?.removeEventListener('abort', onAbort);
+      release();
       throw e;
     }
   };
 
-  const retryable = (e: unknown, outer?: AbortSignal) => !outer?.aborted && !(e instanceof OstreeError && e.code !== 'IO_ERROR');
+  const retryable = (e: unknown, outer?: AbortSignal) => !outer?.aborted && !(e instanceof OstreeError && e.code !== 'NETWORK_ERROR');
 
   return {
     async request(url, init = {}) {
@@ -80,7 +83,7 @@ export function resilientHttpClient(inner: HttpClient, options: ResilienceOption
       let lastError: unknown;
       for (let i = 0; i <= retries; i++) {
         if (i > 0) await sleep(backoff * 2 ** (i - 1), outer);
-        let first: { res: HttpResponse; controller: AbortController };
+        let first: Attempt;
         try {
           first = await attempt(url, init);
         } catch (e) {
@@ -89,59 +92,105 @@ export function resilientHttpClient(inner: HttpClient, options: ResilienceOption
           continue;
         }
         if (RETRYABLE_STATUS(first.res.status) && i < retries) {
-          lastError = new OstreeError('IO_ERROR', `Server returned HTTP ${first.res.status} for ${url}`);
-          for await (const _ of first.res.body) void _; // drain so the connection can be reused
+          lastError = new OstreeError('NETWORK_ERROR', `Server returned HTTP ${first.res.status} for ${url}`);
+          try {
+            for await (const _ of first.res.body) void _; // drain so the connection can be reused
+          } catch {
+            /* the next attempt will tell */
+          } finally {
+            first.release();
+          }
           continue;
         }
         const triesLeft = retries - i;
         return { status: first.res.status, headers: first.res.headers, body: resumingBody(url, init, first, triesLeft) };
       }
-      if (lastError instanceof Stall) throw new OstreeError('IO_ERROR', `Timeout: ${lastError.message}`, { cause: lastError });
+      if (lastError instanceof Stall) throw new OstreeError('NETWORK_ERROR', `Timeout: ${lastError.message}`, { cause: lastError });
       throw lastError;
     },
   };
 
   // The body of `first`; if it breaks (or stalls) mid-way, the request is made again (up to
-  // `triesLeft` times) and the bytes already delivered are skipped in the new body.
-  async function* resumingBody(
-    url: string,
-    init: HttpRequestOptions,
-    first: { res: HttpResponse; controller: AbortController },
-    triesLeft: number,
-  ): AsyncGenerator<Uint8Array> {
-    let delivered = 0;
+  // `triesLeft` times) and the bytes already delivered are skipped in the new body. The live
+  // attempt is released when the body ends, fails, or is closed before it was read.
+  function resumingBody(url: string, init: HttpRequestOptions, first: Attempt, triesLeft: number): AsyncIterable<Uint8Array> {
     let current = first;
-    for (let attemptNo = 0; ; attemptNo++) {
-      let skip = delivered;
-      const it = current.res.body[Symbol.asyncIterator]();
+    let it: AsyncIterator<Uint8Array> | undefined;
+    async function* read(): AsyncGenerator<Uint8Array> {
       try {
-        for (;;) {
-          const r = await withinStall(it.next(), stallMs, current.controller, url);
-          if (r.done) return;
-          let chunk = r.value;
-          if (skip > 0) {
-            if (chunk.length <= skip) {
-              skip -= chunk.length;
-              continue;
+        yield* readResuming();
+      } finally {
+        // Also when the consumer stops early: the response must be closed.
+        await it?.return?.().catch(() => undefined);
+      }
+    }
+    async function* readResuming(): AsyncGenerator<Uint8Array> {
+      let delivered = 0;
+      for (let attemptNo = 0; ; attemptNo++) {
+        let skip = delivered;
+        it = current.res.body[Symbol.asyncIterator]();
+        try {
+          for (;;) {
+            const r = await withinStall(it.next(), stallMs, current.controller, url);
+            if (r.done) return;
+            let chunk = r.value;
+            if (skip > 0) {
+              if (chunk.length <= skip) {
+                skip -= chunk.length;
+                continue;
+              }
+              chunk = chunk.subarray(skip);
+              skip = 0;
             }
-            chunk = chunk.subarray(skip);
-            skip = 0;
+            delivered += chunk.length;
+            yield chunk;
           }
-          delivered += chunk.length;
-          yield chunk;
-        }
-      } catch (e) {
-        await it.return?.().catch(() => undefined);
-        if (attemptNo >= triesLeft || init.signal?.aborted) {
-          if (e instanceof Stall) throw new OstreeError('IO_ERROR', `Timeout: ${e.message}`, { cause: e });
-          throw e;
-        }
-        await sleep(backoff * 2 ** attemptNo, init.signal);
-        current = await attempt(url, init);
-        if (current.res.status < 200 || current.res.status >= 300) {
-          throw new OstreeError('IO_ERROR', `Server returned HTTP ${current.res.status} for ${url} while resuming`);
+        } catch (e) {
+          await it.return?.().catch(() => undefined);
+          it = undefined;
+          if (attemptNo >= triesLeft || init.signal?.aborted) {
+            if (e instanceof Stall) throw new OstreeError('NETWORK_ERROR', `Timeout: ${e.message}`, { cause: e });
+            throw e;
+          }
+          await sleep(backoff * 2 ** attemptNo, init.signal);
+          current.release();
+          current = await attempt(url, init);
+          if (current.res.status < 200 || current.res.status >= 300) {
+            throw new OstreeError('NETWORK_ERROR', `Server returned HTTP ${current.res.status} for ${url} while resuming`);
+          }
         }
       }
     }
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+        const gen = read();
+        let started = false;
+        return {
+          async next() {
+            started = true;
+            try {
+              const r = await gen.next();
+              if (r.done) current.release();
+              return r;
+            } catch (e) {
+              current.release();
+              throw e;
+            }
+          },
+          async return(value?: unknown) {
+            // A generator closed before its first next() never runs its body: close the response here.
+            if (!started) await current.res.body[Symbol.asyncIterator]().return?.().catch(() => undefined);
+            current.release();
+            return gen.return(value as undefined);
+          },
+        };
+      },
+    };
   }
+}
+
+interface Attempt {
+  readonly res: HttpResponse;
+  readonly controller: AbortController;
+  readonly release: () => void;
 }

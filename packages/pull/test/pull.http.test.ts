@@ -105,11 +105,11 @@ describe.skipIf(!hasOstree)('pull over HTTP (nginx)', () => {
     const before = nginx.requests().length;
     await pull(await openRepo(fs, path), { remote: 'origin', refs: ['test/main'] });
     const reqs = nginx.requests().slice(before);
-    expect(reqs.slice(0, 2)).toEqual(['GET /summary 200', 'GET /config 200']);
-    expect(reqs[2]).toBe(`GET /objects/${mainCommit.slice(0, 2)}/${mainCommit.slice(2)}.commitmeta 404`);
-    expect(reqs[3]).toBe(`GET /objects/${mainCommit.slice(0, 2)}/${mainCommit.slice(2)}.commit 200`);
+    expect(reqs.slice(0, 3)).toEqual(['GET /summary.sig 404', 'GET /summary 200', 'GET /config 200']);
+    expect(reqs[3]).toBe(`GET /objects/${mainCommit.slice(0, 2)}/${mainCommit.slice(2)}.commitmeta 404`);
+    expect(reqs[4]).toBe(`GET /objects/${mainCommit.slice(0, 2)}/${mainCommit.slice(2)}.commit 200`);
     expect(new Set(reqs).size).toBe(reqs.length);
-    expect(reqs.filter((r) => !r.endsWith(' 200'))).toEqual([reqs[2]]);
+    expect(reqs.filter((r) => !r.endsWith(' 200'))).toEqual([reqs[0], reqs[3]]);
     // Every object of the pulled repo was requested exactly once.
     expect(reqs.filter((r) => r.startsWith('GET /objects/') && r.endsWith(' 200')).length).toBe(countObjects(path));
   });
@@ -147,11 +147,12 @@ describe.skipIf(!hasOstree)('pull over HTTP (nginx)', () => {
     expect(await repo.isCommitPartial(mainCommit)).toBe(false);
     expect(ostreeResult('fsck', `--repo=${path}`).status).toBe(0);
 
-    // A complete commit is not scanned again: only summary, config and commitmeta.
+    // A complete commit is not scanned again: only summary.sig, summary, config and commitmeta.
     const before2 = nginx.requests().length;
     const again = await pull(repo, { remote: 'origin', refs: ['test/main'] });
     expect(again.progress.requestedObjects).toBe(0);
     expect(nginx.requests().slice(before2).map((r) => r.split(' ')[1])).toEqual([
+      '/summary.sig',
       '/summary',
       '/config',
       `/objects/${mainCommit.slice(0, 2)}/${mainCommit.slice(2)}.commitmeta`,
