@@ -10,3 +10,4 @@ export { bspatch } from './bspatch.js';
 export { bspatchStream, oldFileFromBytes, DEFAULT_CHUNK_SIZE, type OldFile, type BspatchStreamOptions } from './bspatch-stream.js';
 export type { PatchSource } from './byte-reader.js';
 export { CONTROL_SIZE, MAX_SEGMENT_LENGTH, encodeControl, readControl, type ControlTriple } from './control.js';
+export { bsdiff, bsdiffSync, bsdiffMeasured, MAX_BSDIFF_INPUT, type BsdiffMeasured } from './bsdiff.js';
