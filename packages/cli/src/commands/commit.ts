@@ -14,6 +14,7 @@ import { CliError } from '../errors.js';
 import { parseBoolean } from '../parse-boolean.js';
 import type { OptionSpec } from '../goption.js';
 import { setRef } from '../ref-write.js';
+import { signCommitInRepo, signTypeOption, signerFor } from '../signing.js';
 import { parseRefspec, validateChecksumArgument } from '../refspec.js';
 import { RepoFile } from '../repo-tree.js';
 import { loadCommitOrThrow } from '../object-load.js';
@@ -91,7 +92,6 @@ const UNSUPPORTED = [
   'skip-list',
   'consume',
   'gpg-sign',
-  'sign',
   'generate-sizes',
 ];
 
@@ -184,6 +184,9 @@ async function runCommit(inv: Invocation): Promise<void> {
       const kept = keep.length > 0 ? keptEntries((await loadCommitOrThrow(repo, parent!)).metadata, parent!, keep) : [];
       metadata = [...keyValueEntries(strings, false), ...keyValueEntries(variants, true), ...kept];
     }
+    // --sign: keys checked before anything is written.
+    const signType = o.has('sign') ? signTypeOption(o.string('sign-type')) : undefined;
+    const signers = signType === undefined ? [] : o.strings('sign').map((key) => signerFor(signType, key, inv.ctx.env));
     const detachedArgs = o.strings('add-detached-metadata-string');
     const detached = detachedArgs.length > 0 ? keyValueEntries(detachedArgs, false) : undefined;
 
@@ -243,6 +246,7 @@ async function runCommit(inv: Invocation): Promise<void> {
       if (!(await repo.hasObject(expected, 'commit'))) stats.metadataWritten++;
       checksum = await writeCommit(repo, fields);
       if (detached !== undefined) await repo.writeCommitMeta(checksum, detached);
+      for (const signer of signers) await signCommitInRepo(repo, checksum, signer);
       if (branch !== undefined) {
         if (fsync) await repo.sync();
         const { remote, ref } = parseRefspec(branch);

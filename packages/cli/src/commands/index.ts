@@ -19,6 +19,7 @@ import { refsCommand } from './refs.js';
 import { remoteCommand } from './remote.js';
 import { revParseCommand } from './rev-parse.js';
 import { showCommand } from './show.js';
+import { signCommand } from './sign.js';
 import { summaryCommand } from './summary.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   remoteCommand,
   revParseCommand,
   showCommand,
+  signCommand,
   summaryCommand,
 ];
 
@@ -50,7 +52,6 @@ export const NOT_IMPLEMENTED: readonly string[] = [
   'find-remotes',
   'gpg-sign',
   'reset',
-  'sign',
   'static-delta',
   'trivial-httpd',
 ];

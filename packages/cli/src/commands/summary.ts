@@ -9,6 +9,7 @@ import { keyValueEntries } from '../commit-metadata.js';
 import { strerror } from '../errno.js';
 import { CliError } from '../errors.js';
 import { dumpSummary } from '../summary-dump.js';
+import { signSummaryInRepo, signTypeOption, signerFor } from '../signing.js';
 
 export const summaryCommand: CommandSpec = {
   name: 'summary',
@@ -28,8 +29,11 @@ export const summaryCommand: CommandSpec = {
   async run(inv) {
     const repo = repoOf(inv);
     const o = inv.options;
+    // --sign: the type and keys are checked before the summary is rewritten.
+    const signType = o.has('sign') ? signTypeOption(o.string('sign-type')) : undefined;
+    const signers = signType === undefined ? [] : o.strings('sign').map((key) => signerFor(signType, key, inv.ctx.env));
     if (o.flag('update')) {
-      if (o.has('gpg-sign') || o.has('sign')) throw new CliError('Signing summaries is not supported by ostree-ts');
+      if (o.has('gpg-sign')) throw new CliError('Signing summaries with GPG is not supported by ostree-ts');
       if (repo.settings.collectionId !== undefined) {
         throw new CliError('Updating the summary of a repository with a collection ID (ostree-metadata commit) is not supported by ostree-ts');
       }
@@ -38,6 +42,7 @@ export const summaryCommand: CommandSpec = {
         // glnx_prefix_error_null adds its own ": " after ostree's "…: " prefix, hence the doubled colon.
         metadataArgs.length > 0 ? keyValueEntries(metadataArgs, true, (_arg, value, message) => `Error parsing variant ‘${value}’: : ${message}`) : undefined;
       await updateSummary(repo, additionalMetadata === undefined ? {} : { additionalMetadata });
+      if (signers.length > 0) await signSummaryInRepo(repo, signers);
     } else if (o.flag('view') || o.flag('raw')) {
       let bytes: Uint8Array;
       try {
