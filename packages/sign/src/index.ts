@@ -50,6 +50,7 @@ export {
   type SignType,
   type Signer,
 } from './signers.js';
+export { remoteSignVerification, type RemoteKeyOptions, type RemoteVerification } from './remote-options.js';
 export { signaturesOf, appendSignature, removeSignatures } from './detached.js';
 export { signCommit, signSummary } from './sign.js';
 export {

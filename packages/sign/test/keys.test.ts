@@ -78,3 +78,19 @@ describe('public keys and key files', () => {
     expect(trusted.revokedEd25519!.map(hex)).toEqual([hex(other)]);
   });
 });
+
+describe('remoteSignVerification', () => {
+  it('follows sign-verify: off, true (all types, system keys when none configured), or a list needing keys', async () => {
+    const { remoteSignVerification } = await import('../src/index.js');
+    expect(remoteSignVerification(undefined, {})).toBeUndefined();
+    expect(remoteSignVerification('false', {})).toBeUndefined();
+    expect(remoteSignVerification('', {})).toBeUndefined();
+    expect(remoteSignVerification('true', {})).toMatchObject({ types: ['ed25519', 'dummy'], needsSystemKeys: true });
+    const withKey = remoteSignVerification('1', { ed25519Key: encodeBase64(pub) })!;
+    expect(withKey.needsSystemKeys).toBe(false);
+    expect(withKey.keys.ed25519!.map(hex)).toEqual([hex(pub)]);
+    expect(remoteSignVerification('ed25519', { ed25519File: `${encodeBase64(pub)}\n` })).toMatchObject({ types: ['ed25519'] });
+    expect(() => remoteSignVerification('ed25519', {})).toThrow('No keys found for required signapi type ed25519');
+    expect(() => remoteSignVerification('gpg', {})).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+  });
+});
