@@ -65,35 +65,39 @@ static int32_t common_prefix(const uint8_t *a, int32_t a_length, const uint8_t *
   return i;
 }
 
-/* -1, 0 or 1 as old[at...] compares to the query (a prefix counts as smaller). */
-static int compare_suffix(const uint8_t *old, int32_t old_size, int32_t at, const uint8_t *query, int32_t query_length) {
-  int32_t shared = common_prefix(old + at, old_size - at, query, query_length);
-  if (shared == query_length) return shared == old_size - at ? 0 : 1;
-  if (shared == old_size - at) return -1;
-  return old[at + shared] < query[shared] ? -1 : 1;
-}
-
-/* Length of the longest prefix of query found in old; its position goes to *match_at. The best
- * match is a neighbour of the query's insertion point in suffix order. */
+/* Length of the longest prefix of query found in old; its position goes to *match_at.
+ *
+ * Binary search for the query's insertion point in suffix order: the best match is one of the
+ * two suffixes around it. Every suffix strictly between the current bounds shares at least
+ * min(shared_low, shared_high) bytes with the query, so comparisons skip that many. */
 static int32_t longest_match(const int32_t *sa, const uint8_t *old, int32_t old_size, const uint8_t *query,
                              int32_t query_length, int32_t *match_at) {
-  int32_t low = 0, high = old_size; /* first suffix not smaller than the query lies in [low, high] */
-  while (low < high) {
+  int32_t low = -1, high = old_size; /* sa[low] < query <= sa[high]; -1 and old_size are virtual */
+  int32_t shared_low = 0, shared_high = 0;
+  while (high - low > 1) {
     int32_t middle = low + (high - low) / 2;
-    if (compare_suffix(old, old_size, sa[middle], query, query_length) < 0) low = middle + 1;
-    else high = middle;
-  }
-  int32_t best = 0;
-  *match_at = 0;
-  for (int32_t k = low - 1; k <= low; k++) {
-    if (k < 0 || k >= old_size) continue;
-    int32_t length = common_prefix(old + sa[k], old_size - sa[k], query, query_length);
-    if (length > best || (length == best && k == low - 1)) {
-      best = length;
-      *match_at = sa[k];
+    int32_t at = sa[middle];
+    int32_t skip = shared_low < shared_high ? shared_low : shared_high;
+    int32_t shared = skip + common_prefix(old + at + skip, old_size - at - skip, query + skip, query_length - skip);
+    int suffix_smaller = shared < query_length && (shared == old_size - at || old[at + shared] < query[shared]);
+    if (suffix_smaller) {
+      low = middle;
+      shared_low = shared;
+    } else {
+      high = middle;
+      shared_high = shared;
     }
   }
-  return best;
+  *match_at = 0;
+  if (low >= 0 && (high >= old_size || shared_low >= shared_high)) {
+    *match_at = sa[low];
+    return shared_low;
+  }
+  if (high < old_size) {
+    *match_at = sa[high];
+    return shared_high;
+  }
+  return 0;
 }
 
 /* ---- the scan ---- */

@@ -12,18 +12,20 @@ typedef struct {
   int wide; /* 1: int32 characters (reduced strings), 0: bytes */
 } text_t;
 
-static inline int32_t char_at(text_t s, int32_t i) {
+#define INLINE static inline __attribute__((always_inline))
+
+INLINE int32_t char_at(text_t s, int32_t i) {
   return s.wide ? ((const int32_t *)s.chars)[i] : ((const uint8_t *)s.chars)[i];
 }
 
 /* Suffix types as a bitmap: 1 = S-type (smaller than the next suffix), 0 = L-type. */
-static inline int is_s(const uint8_t *types, int32_t i) { return (types[i >> 3] >> (i & 7)) & 1; }
+INLINE int is_s(const uint8_t *types, int32_t i) { return (types[i >> 3] >> (i & 7)) & 1; }
 
 /* Leftmost S: an S-type suffix right after an L-type one. */
-static inline int is_lms(const uint8_t *types, int32_t i) { return i > 0 && is_s(types, i) && !is_s(types, i - 1); }
+INLINE int is_lms(const uint8_t *types, int32_t i) { return i > 0 && is_s(types, i) && !is_s(types, i - 1); }
 
 /* Each bucket's first slot (ends = 0) or one past its last slot (ends = 1). */
-static void bucket_bounds(text_t s, int32_t n, int32_t alphabet, int32_t *bucket, int ends) {
+INLINE void bucket_bounds(text_t s, int32_t n, int32_t alphabet, int32_t *bucket, int ends) {
   for (int32_t c = 0; c < alphabet; c++) bucket[c] = 0;
   for (int32_t i = 0; i < n; i++) bucket[char_at(s, i)]++;
   int32_t sum = 0;
@@ -34,7 +36,7 @@ static void bucket_bounds(text_t s, int32_t n, int32_t alphabet, int32_t *bucket
 }
 
 /* Induces the order of all suffixes from the LMS suffixes already at their buckets' ends. */
-static void induce(text_t s, const uint8_t *types, int32_t *sa, int32_t n, int32_t alphabet, int32_t *bucket) {
+INLINE void induce(text_t s, const uint8_t *types, int32_t *sa, int32_t n, int32_t alphabet, int32_t *bucket) {
   bucket_bounds(s, n, alphabet, bucket, 0);
   /* The sentinel's suffix comes first; the suffix before it, n-1, is L-type. */
   sa[bucket[char_at(s, n - 1)]++] = n - 1;
@@ -51,7 +53,7 @@ static void induce(text_t s, const uint8_t *types, int32_t *sa, int32_t n, int32
 
 /* Are the LMS substrings starting at a and b equal (same characters and types up to and
  * including the next LMS position)? One that reaches the sentinel is unique. */
-static int lms_substrings_equal(text_t s, const uint8_t *types, int32_t n, int32_t a, int32_t b) {
+INLINE int lms_substrings_equal(text_t s, const uint8_t *types, int32_t n, int32_t a, int32_t b) {
   for (int32_t d = 0;; d++) {
     if (a + d == n || b + d == n) return 0;
     if (char_at(s, a + d) != char_at(s, b + d) || is_s(types, a + d) != is_s(types, b + d)) return 0;
@@ -59,7 +61,10 @@ static int lms_substrings_equal(text_t s, const uint8_t *types, int32_t n, int32
   }
 }
 
-static int sais_level(text_t s, int32_t *sa, int32_t n, int32_t alphabet) {
+static int sais_level(text_t s, int32_t *sa, int32_t n, int32_t alphabet);
+
+/* The whole level, inlined twice below so that `s.wide` is a constant in each copy. */
+INLINE int sais_level_body(text_t s, int32_t *sa, int32_t n, int32_t alphabet) {
   if (n == 0) return 0;
   if (n == 1) {
     sa[0] = 0;
@@ -130,6 +135,10 @@ static int sais_level(text_t s, int32_t *sa, int32_t n, int32_t alphabet) {
   induce(s, types, sa, n, alphabet, bucket);
   heap_release(level_mark);
   return 0;
+}
+
+static int sais_level(text_t s, int32_t *sa, int32_t n, int32_t alphabet) {
+  return s.wide ? sais_level_body((text_t){s.chars, 1}, sa, n, alphabet) : sais_level_body((text_t){s.chars, 0}, sa, n, alphabet);
 }
 
 int sais_build(const uint8_t *text, int32_t n, int32_t *sa) {
