@@ -18,6 +18,8 @@ export interface Environment {
   readonly fs: Fs;
   /** Name shown in help and fatal messages (default `ostree-ts`). */
   readonly programName?: string;
+  /** Whether stdout is a terminal (progress bars instead of a final summary line). */
+  readonly stdoutIsTerminal?: boolean;
 }
 
 /** A run's context, shared by all commands. */
@@ -28,6 +30,7 @@ export class Context {
   readonly cwd: string;
   readonly fs: Fs;
   readonly programName: string;
+  readonly stdoutIsTerminal: boolean;
 
   constructor(e: Environment) {
     this.out = new Output(e.stdout);
@@ -36,6 +39,7 @@ export class Context {
     this.cwd = e.cwd;
     this.fs = e.fs;
     this.programName = e.programName ?? 'ostree-ts';
+    this.stdoutIsTerminal = e.stdoutIsTerminal ?? false;
   }
 
   /** An argument path made absolute against the working directory. */

@@ -175,6 +175,7 @@ export async function main(argv: string[], overrides: Partial<Environment> = {})
     cwd: overrides.cwd ?? process.cwd(),
     fs,
     ...(overrides.programName !== undefined ? { programName: overrides.programName } : {}),
+    stdoutIsTerminal: overrides.stdoutIsTerminal ?? (overrides.stdout === undefined && process.stdout.isTTY === true),
   });
   return run(ctx, argv);
 }

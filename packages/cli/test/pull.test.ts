@@ -1,5 +1,6 @@
 // `ostree-ts pull` from a repo real ostree wrote, served by nginx on loopback: the result is
 // what `ostree pull` gives, and real ostree fsck accepts it.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ describe('ostree-ts pull over HTTP', () => {
 
   it.each(['bare-user', 'archive'])('into a %s repo, as ostree pull does', async (mode) => {
     const results = [];
+    const lines: string[] = [];
     for (const [side, run] of [
       ['ours', ours],
       ['theirs', theirs],
@@ -40,12 +42,36 @@ describe('ostree-ts pull over HTTP', () => {
       const r = await run([`--repo=${repo}`, 'pull', 'origin', 'os/stable']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
+      // The summary line scripts parse; the byte count differs (ostree counts some bodies only).
+      lines.push(r.stdout.replace(/; \d+ (B|KiB) transferred in \d+ seconds/, '; X transferred'));
       const fsck = await theirs([`--repo=${repo}`, 'fsck']);
       expect(fsck.code).toBe(0);
       results.push((await theirs([`--repo=${repo}`, 'ls', '-R', '-C', 'origin:os/stable'])).stdout);
     }
     expect(results[0]).toContain('/usr/bin/app');
     expect(results[0]).toBe(results[1]);
+    expect(lines[0]).toMatch(/^\d+ metadata, \d+ content objects fetched; X transferred; .* content written\n$/);
+    expect(lines[0]).toBe(lines[1]);
+  });
+
+  it('--mirror, --depth, --subpath and --commit-metadata-only give the repos ostree gives', async () => {
+    for (const flags of [['--mirror'], ['--depth=-1'], ['--subpath=/usr'], ['--commit-metadata-only']]) {
+      const state: string[] = [];
+      for (const [side, run] of [
+        ['ours', ours],
+        ['theirs', theirs],
+      ] as const) {
+        const repo = join(tmp, `flags-${flags[0]!.replace(/\W/g, '')}-${side}`);
+        await run([`--repo=${repo}`, 'init', '--mode=archive']);
+        await run([`--repo=${repo}`, 'remote', 'add', '--no-gpg-verify', 'origin', nginx.url]);
+        const r = await run([`--repo=${repo}`, 'pull', ...flags, 'origin', 'os/stable']);
+        expect(r.code, `${side} ${flags.join(' ')}: ${r.stderr}`).toBe(0);
+        const refs = await theirs([`--repo=${repo}`, 'refs']);
+        const objects = execFileSync('find', ['objects', 'state', '-type', 'f'], { cwd: repo, encoding: 'utf8' }).split('\n').sort();
+        state.push(`${refs.stdout}\n${objects.join('\n')}`);
+      }
+      expect(state[0], flags.join(' ')).toBe(state[1]);
+    }
   });
 
   it('pulls the configured branches when none are named, and fails like ostree without a remote', async () => {

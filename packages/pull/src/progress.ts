@@ -11,6 +11,13 @@ export interface PullProgress {
   readonly fetchedObjects: number;
   readonly fetchedMetadata: number;
   readonly fetchedContent: number;
+  /**
+   * Detached-metadata (`.commitmeta`) requests answered, found or not. ostree counts these as
+   * fetched metadata in its summary line ("N metadata, M content objects fetched").
+   */
+  readonly fetchedCommitMeta: number;
+  /** Delta-index and superblock requests answered, found or not (also "metadata" for ostree). */
+  readonly fetchedDeltaMetadata: number;
   /** Bytes received over the network (as transferred, i.e. compressed). */
   readonly bytesTransferred: number;
   /** Uncompressed size of the content objects stored. */
@@ -34,6 +41,8 @@ export class ProgressTracker {
   requested = 0;
   fetchedMetadata = 0;
   fetchedContent = 0;
+  fetchedCommitMeta = 0;
+  fetchedDeltaMetadata = 0;
   contentBytesWritten = 0;
   fetchedDeltaParts = 0;
   totalDeltaParts = 0;
@@ -68,6 +77,8 @@ export class ProgressTracker {
       fetchedObjects,
       fetchedMetadata: this.fetchedMetadata,
       fetchedContent: this.fetchedContent,
+      fetchedCommitMeta: this.fetchedCommitMeta,
+      fetchedDeltaMetadata: this.fetchedDeltaMetadata,
       bytesTransferred,
       contentBytesWritten: this.contentBytesWritten,
       fetchedDeltaParts: this.fetchedDeltaParts,

@@ -19,6 +19,7 @@ import {
   lookupTyped,
   isValidRef,
   isValidRemoteName,
+  toHex,
   type Commit,
   type Summary,
   type ObjectType,
@@ -34,6 +35,9 @@ import { fileUrlPath, resolveRemote, type RemoteSpec } from './remote-config.js'
 import { SummaryCache } from './summary-cache.js';
 import { fetchSummary } from './summary-fetch.js';
 import { checkSubpaths, wantedEntry } from './subpath.js';
+import { deltaLabel, deltaSources, planFetch, requiredDeltaError } from './delta-plan.js';
+import { configBoolean } from './remote-config.js';
+import { deltaSuperblockPath } from '@ostree-ts/delta';
 import { storeFilez } from './filez.js';
 import { pullFromFileUrl } from './file-remote.js';
 
@@ -70,6 +74,10 @@ export interface PullOptions {
   readonly commitMetadataOnly?: boolean;
   /** `--subpath`: pull only these absolute paths of the tree (the commit stays marked partial). */
   readonly subpaths?: readonly string[];
+  /** `--disable-static-deltas`: always pull by objects. */
+  readonly disableStaticDeltas?: boolean;
+  /** `--require-static-deltas`: fail unless a static delta is available for every commit. */
+  readonly requireStaticDeltas?: boolean;
   /** HTTP client (default {@link fetchHttpClient} on `globalThis.fetch`). */
   readonly http?: HttpClient;
   /** Requests in flight at most (default 8, as ostree). */
@@ -162,17 +170,25 @@ class Puller {
     };
   }
 
-  /** Fetches the remote config and checks its mode is archive (ostree's rule for HTTP pulls). */
-  async checkRemoteConfig(summary: Summary | undefined): Promise<void> {
+  private remoteConfig: KeyFile | null | undefined;
+
+  /** The remote's `config` (fetched once; null when the server has none). */
+  async loadRemoteConfig(): Promise<KeyFile | null> {
+    if (this.remoteConfig !== undefined) return this.remoteConfig;
     const bytes = await this.fetcher.getBytes(remoteUrl(this.remote.url, 'config'), this.maxMetadata);
+    if (bytes === undefined) return (this.remoteConfig = null);
+    try {
+      return (this.remoteConfig = KeyFile.parse(decoder.decode(bytes)));
+    } catch (cause) {
+      throw new OstreeError('INVALID_CONFIG', `Couldn't parse remote config: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** Checks the remote's mode is archive (ostree's rule for HTTP pulls), from its config or summary. */
+  async checkRemoteConfig(summary: Summary | undefined): Promise<void> {
+    const kf = await this.loadRemoteConfig();
     let mode: string | undefined;
-    if (bytes !== undefined) {
-      let kf: KeyFile;
-      try {
-        kf = KeyFile.parse(decoder.decode(bytes));
-      } catch (cause) {
-        throw new OstreeError('INVALID_CONFIG', `Couldn't parse remote config: ${(cause as Error).message}`, { cause });
-      }
+    if (kf !== null) {
       mode = kf.hasKey('core', 'mode') ? kf.getValue('core', 'mode') : 'bare';
     } else if (summary !== undefined) {
       mode = lookupTyped<string>(summary.metadata, 'ostree.summary.mode', 's');
@@ -221,13 +237,25 @@ class Puller {
    * parent while `depth` allows, and its tree unless the commit is complete locally or only
    * commit metadata is wanted. A parent missing on the server ends the history quietly.
    */
-  async fetchCommit(checksum: string, ref: string | undefined, maxSize: number, depth: number, isParent: boolean): Promise<void> {
+  async fetchCommit(
+    checksum: string,
+    ref: string | undefined,
+    maxSize: number,
+    depth: number,
+    isParent: boolean,
+    how: { detachedFetched?: boolean } = {},
+  ): Promise<void> {
     if (this.seenCommits.has(checksum)) return;
     this.seenCommits.add(checksum);
-    // Detached metadata first, always (ostree re-fetches it to pick up new signatures).
-    const metaUrl = remoteUrl(this.remote.url, objectRelPath(checksum, 'commitmeta'));
-    const metaBytes = await this.fetcher.getBytes(metaUrl, this.maxMetadata);
-    const detached = metaBytes === undefined ? undefined : decodeCommitMeta(metaBytes);
+    // Detached metadata first (ostree re-fetches it to pick up new signatures), unless a delta
+    // superblock just brought it.
+    let detached;
+    if (!how.detachedFetched) {
+      const metaUrl = remoteUrl(this.remote.url, objectRelPath(checksum, 'commitmeta'));
+      const metaBytes = await this.fetcher.getBytes(metaUrl, this.maxMetadata);
+      this.progress.fetchedCommitMeta++;
+      detached = metaBytes === undefined ? undefined : decodeCommitMeta(metaBytes);
+    }
 
     let commit: Commit;
     let partial: boolean;
@@ -264,6 +292,28 @@ class Puller {
     if (!partial || this.options.commitMetadataOnly) return;
     this.queueDirMeta(commit.rootMeta);
     this.queueDirTree(commit.rootTree, '/');
+  }
+
+  /**
+   * Fetches the superblock of `from`→`to` (scratch when `from` is undefined), checks it against
+   * its listed digest, and applies the delta. Returns false when the server has no such delta
+   * (the caller falls back to objects).
+   */
+  async pullByDelta(from: string | undefined, to: string, digest: string | undefined, ref: string | undefined, required: boolean): Promise<boolean> {
+    const path = deltaSuperblockPath(from, to);
+    const bytes = await this.fetcher.getBytes(remoteUrl(this.remote.contentUrl, path), this.maxMetadata);
+    this.progress.fetchedDeltaMetadata++;
+    if (bytes === undefined) {
+      if (required) throw requiredDeltaError(from ?? '', to);
+      return false;
+    }
+    if (digest !== undefined && toHex(this.repo.hash().update(bytes).digest()) !== digest) {
+      throw new OstreeError('INVALID_DELTA', `Invalid checksum for static delta ${deltaLabel(from, to)}`);
+    }
+    void ref;
+    // Applying deltas comes with @ostree-ts/delta's apply API; until then, objects.
+    if (required) throw new OstreeError('UNSUPPORTED', 'Applying static deltas is not implemented yet');
+    return false;
   }
 
   queueDirMeta(checksum: string): void {
@@ -381,6 +431,11 @@ function checkOptions(options: PullOptions): { ref: string | undefined; requeste
 export async function pull(repo: Repo, options: PullOptions): Promise<PullResult> {
   let targets = checkOptions(options);
   const remote = resolveRemote(repo, options.remote, options.url);
+  if (options.requireStaticDeltas && repo.mode === 'archive') {
+    throw new OstreeError('UNSUPPORTED', "Can't use static deltas in an archive repo");
+  }
+  // ostree never applies deltas into archive repos, nor for commit-only pulls.
+  const deltasEnabled = !options.disableStaticDeltas && repo.mode !== 'archive' && !options.commitMetadataOnly;
   const localPath = fileUrlPath(remote.url);
   if (localPath !== undefined) return pullFromFileUrl(repo, localPath, remote, options);
 
@@ -397,7 +452,14 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
   try {
     return await withRepoLock(repo, 'shared', async () => {
       const pullAll = targets.length === 0; // mirror of every ref
-      const needSummary = pullAll || targets.some((t) => t.ref !== undefined);
+      let needSummary = pullAll || targets.some((t) => t.ref !== undefined);
+      let configIndexed = false;
+      if (!needSummary && deltasEnabled) {
+        // Commits only: the summary is needed just for its delta list, unless the remote indexes deltas.
+        const kf = await puller.loadRemoteConfig();
+        configIndexed = kf !== null && configBoolean(kf, 'core', 'indexed-deltas', false);
+        needSummary = !configIndexed;
+      }
       const fetched = needSummary ? await puller.fetchSummary() : undefined;
       const summary = fetched?.summary;
       if (pullAll) {
@@ -405,6 +467,10 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
           throw new OstreeError('REF_NOT_FOUND', 'Fetching all refs was requested in mirror mode, but remote repository does not have a summary');
         }
         targets = summary.refs.map((r) => ({ ref: r.name, requested: r.name }));
+      }
+      const sources = deltaSources(summary, configIndexed);
+      if (options.requireStaticDeltas && !sources.indexed && sources.summaryDeltas.length === 0) {
+        throw new OstreeError('OBJECT_NOT_FOUND', 'Fetch configured to require static deltas, but no summary deltas or delta index found');
       }
       await puller.checkRemoteConfig(summary);
       const resolved: Target[] = [];
@@ -414,7 +480,27 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
       }
       const depth = options.depth ?? 0;
       try {
-        for (const t of resolved) await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
+        for (const t of resolved) {
+          if (!deltasEnabled) {
+            await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
+            continue;
+          }
+          const localRef = t.ref === undefined ? undefined : options.remote !== undefined ? `${options.remote}:${t.ref}` : t.ref;
+          const localFrom = localRef === undefined ? undefined : await repo.resolveRev(localRef, { allowNoent: true });
+          const plan = await planFetch(repo, puller.fetcher, remote.contentUrl, sources, t.checksum, t.ref, localFrom, options.requireStaticDeltas === true, puller.maxMetadata, () => {
+            puller.progress.fetchedDeltaMetadata++;
+          });
+          if (plan.kind === 'nothing') {
+            puller.reachedCommits.add(t.checksum);
+            continue;
+          }
+          if (plan.kind === 'delta' && (await puller.pullByDelta(plan.from, plan.to, plan.digest, t.ref, options.requireStaticDeltas === true))) {
+            // The commit's tree is walked afterwards: anything the delta did not bring is fetched as objects.
+            await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false, { detachedFetched: true });
+            continue;
+          }
+          await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
+        }
       } catch (e) {
         puller.pool.fail(e);
       }
