@@ -4,6 +4,7 @@
  * @module
  */
 import type { CommandSpec } from '../command.js';
+import { adminCommand } from './admin.js';
 import { catCommand } from './cat.js';
 import { checkoutCommand } from './checkout.js';
 import { commitCommand } from './commit.js';
@@ -23,6 +24,7 @@ import { signCommand } from './sign.js';
 import { summaryCommand } from './summary.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  adminCommand,
   catCommand,
   checkoutCommand,
   commitCommand,
@@ -44,7 +46,6 @@ export const COMMANDS: readonly CommandSpec[] = [
 
 /** ostree commands ostree-ts does not implement (a clearer error than "Unknown command"). */
 export const NOT_IMPLEMENTED: readonly string[] = [
-  'admin',
   'checksum',
   'create-usb',
   'diff',

@@ -1,0 +1,89 @@
+/**
+ * `ostree-ts admin …` against real `ostree admin` 2022.7: the same commands on two sysroots
+ * must leave the same layout (deployment directories, origins, BLS entries, bootlinks,
+ * loader symlinks, deployment refs, repository objects) after every step.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
+import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, tempDir } from '../../sysroot/test/helpers/fixtures.js';
+import { ours } from './helpers/run.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+
+/** Runs one admin command on both sysroots and checks the layouts and stdout match. */
+class Pair {
+  readonly a = tempDir('ots-theirs-');
+  readonly b = tempDir('ots-ours-');
+
+  async both(args: string[], options: { compareStdout?: boolean } = {}): Promise<{ theirs: string; ours: string }> {
+    const theirs = ostreeAdmin(...args.map((x) => x.replace('@SYSROOT@', this.a)));
+    const r = await ours(['admin', ...args.map((x) => x.replace('@SYSROOT@', this.b))]);
+    expect(r.stderr, `ostree-ts admin ${args.join(' ')}`).toBe('');
+    expect(r.code).toBe(0);
+    if (options.compareStdout !== false) expect(r.stdout.replaceAll(this.b, '@')).toBe(theirs.replaceAll(this.a, '@'));
+    return { theirs, ours: r.stdout };
+  }
+
+  expectSameLayout(): void {
+    const a = layoutSnapshot(this.a);
+    expect(a.length).toBeGreaterThan(20);
+    const diff = layoutDiff(a, layoutSnapshot(this.b));
+    expect(diff).toEqual({ onlyA: [], onlyB: [] });
+  }
+}
+
+describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
+  it('init-fs, os-init, deploy, upgrade-style redeploys, pin, undeploy, cleanup, kargs: same layout after every step', async () => {
+    const src = new SourceRepo();
+    const v1 = src.commit(bootableTree(), 'testos/stable', '1.0');
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'testos']);
+    p.expectSameLayout();
+    for (const s of [p.a, p.b]) src.pullInto(s, 'testos/stable');
+
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', '--karg=root=LABEL=root', '--karg=quiet', 'testos/stable']);
+    p.expectSameLayout();
+    const entry = readFileSync(join(p.b, 'boot/loader/entries/ostree-1-testos.conf'), 'utf8');
+    expect(entry).toContain(`ostree=/ostree/boot.1/testos/`);
+    expect(readFileSync(join(p.b, `ostree/deploy/testos/deploy/${v1}.0.origin`), 'utf8')).toBe('[origin]\nrefspec=testos/stable\n');
+
+    // Local /etc edits in the deployment, then v2 with upstream changes: the /etc merge.
+    for (const s of [p.a, p.b]) {
+      const etc = join(s, `ostree/deploy/testos/deploy/${v1}.0/etc`);
+      writeFileSync(join(etc, 'app.conf'), 'setting=local\n');
+      rmSync(join(etc, 'hostname'));
+      writeFileSync(join(etc, 'local.conf'), 'mine\n');
+    }
+    src.commit(bootableTree({ etc: { 'app.conf': 'setting=2\n', hostname: 'device2\n', 'new.conf': 'n\n' }, kernel: 'KERNEL-2' }), 'testos/stable', '2.0');
+    for (const s of [p.a, p.b]) src.pullInto(s, 'testos/stable');
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', 'testos/stable']);
+    p.expectSameLayout();
+
+    await p.both(['pin', '--sysroot=@SYSROOT@', '1']);
+    p.expectSameLayout();
+    await p.both(['status', '--sysroot=@SYSROOT@']);
+
+    src.commit(bootableTree({ kernel: 'KERNEL-2' }), 'testos/stable', '3.0');
+    for (const s of [p.a, p.b]) src.pullInto(s, 'testos/stable');
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', '--karg-append=console=ttyS0', 'testos/stable']);
+    p.expectSameLayout();
+    await p.both(['status', '--sysroot=@SYSROOT@']);
+
+    await p.both(['pin', '--sysroot=@SYSROOT@', '--unpin', '2']);
+    await p.both(['undeploy', '--sysroot=@SYSROOT@', '2']);
+    p.expectSameLayout();
+
+    // Same commit again (serial 1), not as default, retaining everything.
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', '--retain', '--not-as-default', 'testos/stable']);
+    p.expectSameLayout();
+
+    await p.both(['kargs', 'edit-in-place', '--sysroot=@SYSROOT@', '--append-if-missing=foo=bar']);
+    p.expectSameLayout();
+    await p.both(['undeploy', '--sysroot=@SYSROOT@', '0']);
+    p.expectSameLayout();
+    await p.both(['cleanup', '--sysroot=@SYSROOT@']);
+    p.expectSameLayout();
+    await p.both(['status', '--sysroot=@SYSROOT@']);
+  }, 120_000);
+});

@@ -1,0 +1,60 @@
+/**
+ * Small filesystem steps ostree's sysroot code repeats: atomic file and symlink replacement,
+ * `mkdir -p`, and "remove if present".
+ * @module
+ */
+import { hasErrorCode, type Fs } from '@ostree-ts/io';
+
+let counter = 0;
+function tempName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const rand = `${process_id()}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  return `${path.slice(0, slash + 1)}.tmp-${rand}-${path.slice(slash + 1)}`;
+}
+
+// A per-process tag without importing node:process (this layer stays runtime-neutral).
+const tag = Math.floor(Math.random() * 0xffffffff).toString(36);
+function process_id(): string {
+  return tag;
+}
+
+/** Writes `data` to a temporary name beside `path`, fsyncs it, and renames it over `path` (glnx_file_replace_contents_at). */
+export async function replaceFile(fs: Fs, path: string, data: Uint8Array, mode = 0o644, sync = true): Promise<void> {
+  const tmp = tempName(path);
+  const h = await fs.openWrite(tmp, { mode, exclusive: true });
+  try {
+    await h.write(data);
+    if (sync) await h.sync();
+  } finally {
+    await h.close();
+  }
+  await fs.chmod(tmp, mode);
+  await fs.rename(tmp, path);
+}
+
+/** Makes `path` a symlink to `target`, atomically replacing whatever link is there (symlink_at_replace). */
+export async function replaceSymlink(fs: Fs, target: string, path: string): Promise<void> {
+  const tmp = tempName(path);
+  await fs.symlink(target, tmp);
+  await fs.rename(tmp, path);
+}
+
+/** `mkdir -p` that leaves existing directories alone. */
+export async function mkdirP(fs: Fs, path: string, mode = 0o755): Promise<void> {
+  if ((await fs.lstatIfExists(path)) !== undefined) return;
+  await fs.mkdir(path, { mode, recursive: true });
+}
+
+/** Unlinks a file if it exists. */
+export async function unlinkIfExists(fs: Fs, path: string): Promise<void> {
+  try {
+    await fs.unlink(path);
+  } catch (e) {
+    if (!hasErrorCode(e, 'ENOENT')) throw e;
+  }
+}
+
+/** True if `path` exists (without following a final symlink). */
+export async function exists(fs: Fs, path: string): Promise<boolean> {
+  return (await fs.lstatIfExists(path)) !== undefined;
+}
