@@ -47,6 +47,13 @@ describe.each(engines)('$name backend', (engine) => {
     expect(verifyLikeLibsodium(engine, malleated, unhex(RFC.msg), unhex(RFC.pk))).toBe(false);
   });
 
+  it('returns false (never throws) for S = 0 and for undecodable points', () => {
+    const sig = unhex(RFC.sig).slice();
+    sig.fill(0, 32);
+    expect(engine.verify(sig, unhex(RFC.msg), unhex(RFC.pk))).toBe(false);
+    expect(engine.verify(unhex(RFC.sig), unhex(RFC.msg), new Uint8Array(32).fill(0xff))).toBe(false);
+  });
+
   it('rejects the identity public key with the trivial signature (libsodium refuses small-order keys)', () => {
     const identity = new Uint8Array(32);
     identity[0] = 1;

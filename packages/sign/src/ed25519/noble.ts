@@ -48,7 +48,8 @@ function verifyCofactorless(signature: Uint8Array, message: Uint8Array, publicKe
     return false; // not a point
   }
   const k = littleEndianToBigInt(sha512(ed.etc.concatBytes(r, publicKey, message))) % L;
-  const expectedR = ed.Point.BASE.multiplyUnsafe(s).subtract(a.multiplyUnsafe(k));
+  // [S]B through noble's precomputed base table (safe = false also accepts S = 0).
+  const expectedR = ed.Point.BASE.multiply(s, false).subtract(a.multiplyUnsafe(k));
   return equalBytes(expectedR.toBytes(), r);
 }
 
