@@ -37,6 +37,15 @@ export function dirname(path: string): string {
   return i <= 0 ? '/' : path.slice(0, i);
 }
 
+/** Temporary names {@link replaceFile} uses: `.<name>.tmp-<run>-<n>`. */
+export const TEMP_NAME = /^\..*\.tmp-[0-9a-f]+-[0-9]+$/;
+
+/** Removes temporary files a crash left in `dir` (if it exists). */
+export async function removeTempFiles(fs: Fs, dir: string): Promise<void> {
+  if ((await fs.lstatIfExists(dir))?.type !== 'directory') return;
+  for (const name of await fs.readdir(dir)) if (TEMP_NAME.test(name)) await fs.unlink(joinPath(dir, name));
+}
+
 let tmpCounter = 0;
 // A per-run tag so writers in different processes do not share temp names.
 const runTag = Math.floor(Math.random() * 0xffffffff).toString(16);

@@ -47,7 +47,10 @@ export function grub2Bootloader(options: Grub2Options = {}): Bootloader & { read
     efiConfigPath: () => efiConfig,
     async query(fs: Fs, sysroot: string): Promise<boolean> {
       efiConfig = undefined;
-      for (const p of GRUB2_BIOS_CONFIG_PATHS) if (await exists(fs, joinPath(sysroot, p), true)) return true;
+      // GLib's query_exists counts a dangling symlink as existing (checked with python3-gi),
+      // so ostree does too: the usual `grub.cfg -> ../loader/grub.cfg` selects GRUB even before
+      // the first deployment.
+      for (const p of GRUB2_BIOS_CONFIG_PATHS) if (await exists(fs, joinPath(sysroot, p), false)) return true;
       efiConfig = await findEfiGrubConfig(fs, sysroot);
       return efiConfig !== undefined;
     },
@@ -67,11 +70,12 @@ export function grub2Bootloader(options: Grub2Options = {}): Bootloader & { read
 /** The first `boot/efi/EFI/<vendor>/grub.cfg` (vendor a directory other than `BOOT`), in directory order. */
 async function findEfiGrubConfig(fs: Fs, sysroot: string): Promise<string | undefined> {
   const base = joinPath(sysroot, 'boot/efi/EFI');
-  if (!(await exists(fs, base, true))) return undefined;
+  if (!(await exists(fs, base, false))) return undefined;
   for (const name of await fs.readdir(base)) {
     if (name === 'BOOT') continue;
     if ((await fs.lstat(joinPath(base, name))).type !== 'directory') continue;
     const cfg = joinPath(base, name, 'grub.cfg');
+    // Here ostree uses access(): a dangling link does not count.
     if (await exists(fs, cfg, true)) return cfg;
   }
   return undefined;

@@ -22,7 +22,7 @@ import type { Fs } from '@ostree-ts/io';
 import { blsGet, serializeBlsEntry } from './bls.js';
 import type { BlsEntry, Bootloader, BootloaderWriteContext } from './bootloader.js';
 import { requireLinux, sortedEntries } from './entries.js';
-import { dirname, exists, followLinks, joinPath, readText, replaceFile } from './files.js';
+import { dirname, exists, followLinks, joinPath, readText, removeTempFiles, replaceFile } from './files.js';
 
 /** Options of {@link systemdBootBootloader}. */
 export interface SystemdBootOptions {
@@ -100,6 +100,8 @@ async function copyIfAbsent(fs: Fs, from: string, to: string): Promise<void> {
 
 async function removeStale(fs: Fs, esp: string, entries: readonly BlsEntry[], keep: ReadonlySet<string>): Promise<void> {
   const entriesDir = joinPath(esp, 'loader/entries');
+  await removeTempFiles(fs, joinPath(esp, 'loader'));
+  await removeTempFiles(fs, entriesDir);
   for (const name of await fs.readdir(entriesDir))
     if (name.startsWith('ostree-') && name.endsWith('.conf') && !keep.has(name)) await fs.unlink(joinPath(entriesDir, name));
   await fs.fsync(entriesDir);
@@ -112,6 +114,9 @@ async function removeStale(fs: Fs, esp: string, entries: readonly BlsEntry[], ke
     }
   const kernels = joinPath(esp, 'ostree');
   if (!(await exists(fs, kernels, false))) return;
-  for (const name of await fs.readdir(kernels)) if (!used.has(name)) await fs.removeTree(joinPath(kernels, name));
+  for (const name of await fs.readdir(kernels)) {
+    if (!used.has(name)) await fs.removeTree(joinPath(kernels, name));
+    else await removeTempFiles(fs, joinPath(kernels, name));
+  }
   await fs.fsync(kernels);
 }

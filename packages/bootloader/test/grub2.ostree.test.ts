@@ -2,7 +2,7 @@
 // environment, same resulting file, BIOS and EFI), and our menu entries against
 // `ostree admin instutil grub2-generate`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryFs } from '@ostree-ts/io';
@@ -96,6 +96,17 @@ describe.skipIf(!hasAdminOstree)('GRUB 2 generator protocol matches real ostree'
       expect(theirs).toMatch(/^argc=2\nargs=-o <SYSROOT>\/boot\/efi\/EFI\/testvendor\/grub\.cfg\.new\nbootversion=[01]\nis_efi=1\n/);
       expect(ours).toBe(theirs);
     }
+  });
+
+  it('a dangling boot/grub/grub.cfg -> ../loader/grub.cfg selects GRUB in auto, for ostree and for us', async () => {
+    const sysroot = makeSysroot(undefined);
+    created.push(sysroot);
+    mkdirSync(join(sysroot, 'boot/grub'));
+    symlinkSync('../loader/grub.cfg', join(sysroot, 'boot/grub/grub.cfg'));
+    expect((await selectBootloader(nodeFs(), sysroot, 'auto')).name).toBe('grub2');
+    const { theirs, ours } = await deployAndCompare(sysroot, '1.0');
+    expect(theirs).toMatch(/^argc=2\nargs=-o <SYSROOT>\/boot\/loader\.1\/grub\.cfg\n/);
+    expect(ours).toBe(theirs);
   });
 
   it('menu entries equal `ostree admin instutil grub2-generate` (BIOS and EFI command suffixes)', async () => {
