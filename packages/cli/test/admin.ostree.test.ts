@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
 import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Runs one admin command on both sysroots and checks the layouts and stdout match. */
 class Pair {
@@ -85,5 +85,47 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     await p.both(['cleanup', '--sysroot=@SYSROOT@']);
     p.expectSameLayout();
     await p.both(['status', '--sysroot=@SYSROOT@']);
+  }, 120_000);
+
+  it('two stateroots, U-Boot and syslinux configs, devicetree, --no-merge, --retain-rollback: same layout', async () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree({ devicetree: 'DTB' }), 'a/stable', '1.0');
+    src.commit(bootableTree({ prettyName: 'Other OS', kernel: 'K-B' }), 'b/stable', '7');
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    for (const s of [p.a, p.b]) {
+      src.pullInto(s, 'a/stable');
+      src.pullInto(s, 'b/stable');
+    }
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'osa']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'osb']);
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=osa', '--karg=root=/dev/mmcblk0p2', 'a/stable']);
+    // Bootloader configs appear at the next bootswap: U-Boot is detected from loader/uEnv.txt, syslinux from its config.
+    for (const s of [p.a, p.b]) {
+      writeFileSync(join(s, 'boot/loader/uEnv.txt'), 'placeholder\n');
+    }
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=osb', '--karg=root=LABEL=b', 'b/stable']);
+    p.expectSameLayout();
+    expect(readFileSync(join(p.b, 'boot/loader/uEnv.txt'), 'utf8')).toContain('kernel_image=/boot/ostree/osb-');
+    expect(readFileSync(join(p.b, 'boot/loader/entries/ostree-2-osb.conf'), 'utf8')).toContain('(ostree:osb:0)');
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=osa', '--no-merge', '--retain-rollback', '--karg=quiet', 'a/stable']);
+    p.expectSameLayout();
+    for (const s of [p.a, p.b]) {
+      rmSync(join(s, 'boot/loader/uEnv.txt'));
+      const syslinux = join(s, 'boot/syslinux');
+      rmSync(syslinux, { recursive: true, force: true });
+      mkdirSync(syslinux, { recursive: true });
+      writeFileSync(join(syslinux, 'syslinux.cfg'), 'PROMPT 1\nTIMEOUT 50\nLABEL mylinux\n\tKERNEL /vmlinuz\n');
+    }
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=osb', '--retain', 'b/stable']);
+    p.expectSameLayout();
+    expect(readFileSync(join(p.b, 'boot/loader/syslinux.cfg'), 'utf8')).toContain('LABEL Other OS 7 (ostree:osb:0)');
+    await p.both(['status', '--sysroot=@SYSROOT@']);
+
+    // Each reads the other's sysroot the same way.
+    const theirsOnOurs = ostreeAdmin('status', `--sysroot=${p.b}`);
+    const oursOnTheirs = await ours(['admin', 'status', `--sysroot=${p.a}`]);
+    expect(oursOnTheirs.stdout).toBe(theirsOnOurs);
+    expect(theirsOnOurs.split('\n').filter((l) => /^[ *] os[ab] /.test(l))).toHaveLength(4);
   }, 120_000);
 });
