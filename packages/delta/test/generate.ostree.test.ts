@@ -7,10 +7,10 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, type Repo } from '@ostree-ts/repo';
 import { deltaDirectory } from '@ostree-ts/core';
 import { encodeControl } from '@ostree-ts/bsdiff';
-import { hasOstree, ostree, ostreeResult } from '../../../test-vectors/trees/ostree.ts';
-import { decodeSuperblock } from '../src/index.ts';
-import { generateDelta, type GenerateDeltaOptions } from '../src/generate/index.ts';
-import { makeRealDeltaFixture, type RealDeltaFixture } from './helpers/real-deltas.ts';
+import { hasOstree, ostree, ostreeResult } from '../../../test-vectors/trees/ostree.js';
+import { decodeSuperblock } from '../src/index.js';
+import { generateDelta, type GenerateDeltaOptions } from '../src/generate/index.js';
+import { makeRealDeltaFixture, type RealDeltaFixture } from './helpers/real-deltas.js';
 
 const fs = nodeFs();
 

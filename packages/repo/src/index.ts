@@ -25,7 +25,7 @@ export { findKernelVersion, addBootableMetadata } from './commit/bootable.js';
 export { joinPath } from './path.js';
 export { objectKey, parseObjectKey, traverseCommit, type ObjectKey, type TraverseOptions } from './traverse.js';
 export { listDeltas } from './deltas.js';
-export { generateSummary, updateSummary, reindexDeltas, type SummaryOptions } from './summary.js';
+export { generateSummary, updateSummary, reindexDeltas, type SummaryOptions, type ReindexOptions } from './summary.js';
 export { fsckRepo, verifyObject, type FsckOptions, type FsckResult, type FsckIssue } from './fsck.js';
 export { pruneRepo, pruneOrphanDeltas, type PruneOptions, type PruneResult } from './prune.js';
 export { withRepoLock } from './lock.js';

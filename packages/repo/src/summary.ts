@@ -82,22 +82,38 @@ async function replaceFile(repo: Repo, path: string, bytes: Uint8Array): Promise
   await repo.fs.rename(tmp, path);
 }
 
+/** Options for {@link reindexDeltas}. */
+export interface ReindexOptions {
+  /** Only rewrite (or remove) the index of this target commit (`reindex --to`). */
+  readonly to?: string;
+}
+
 /**
  * Rewrites `delta-indexes/`: one index per target commit listing every delta that reaches
  * it, stale indexes removed, and `core.indexed-deltas=true` recorded (ostree's reindex).
  */
-export async function reindexDeltas(repo: Repo): Promise<void> {
-  const byTarget = new Map<string, VariantDict>();
+export async function reindexDeltas(repo: Repo, options: ReindexOptions = {}): Promise<void> {
+  const byTarget = new Map<string, (string | undefined)[]>();
   for (const d of await listDeltas(repo)) {
-    let dict = byTarget.get(d.to);
-    if (!dict) byTarget.set(d.to, (dict = new VariantDict()));
-    dict.insert(formatDeltaName(d), variant('ay', await superblockDigest(repo, d.from, d.to)));
+    if (options.to !== undefined && d.to !== options.to) continue;
+    let froms = byTarget.get(d.to);
+    if (!froms) byTarget.set(d.to, (froms = []));
+    froms.push(d.from);
   }
   const wanted = new Set<string>();
-  for (const [to, dict] of byTarget) {
+  for (const [to, froms] of byTarget) {
+    // ostree sorts the sources (scratch first) so the index is reproducible.
+    froms.sort((a, b) => (a === b ? 0 : a === undefined ? -1 : b === undefined ? 1 : compareUtf8(a, b)));
+    const dict = new VariantDict();
+    for (const from of froms) dict.insert(formatDeltaName({ from, to }), variant('ay', await superblockDigest(repo, from, to)));
     const rel = deltaIndexPath(to);
     wanted.add(rel);
     await replaceFile(repo, joinPath(repo.path, rel), encodeMetadata([['ostree.static-deltas', variant('a{sv}', dict.end())]]));
+  }
+  if (options.to !== undefined) {
+    if (!wanted.has(deltaIndexPath(options.to))) await ifExists(() => repo.fs.unlink(joinPath(repo.path, deltaIndexPath(options.to!))));
+    await markIndexed(repo);
+    return;
   }
   const base = joinPath(repo.path, 'delta-indexes');
   let prefixes: string[] = [];
@@ -111,6 +127,10 @@ export async function reindexDeltas(repo: Repo): Promise<void> {
       if (name.endsWith('.index') && !wanted.has(`delta-indexes/${prefix}/${name}`)) await repo.fs.unlink(joinPath(base, prefix, name));
     }
   }
+  await markIndexed(repo);
+}
+
+async function markIndexed(repo: Repo): Promise<void> {
   if (!(repo.config.hasKey('core', 'indexed-deltas') && repo.config.getValue('core', 'indexed-deltas') === 'true')) {
     repo.config.setValue('core', 'indexed-deltas', 'true');
     await repo.saveConfig();

@@ -11,6 +11,6 @@ export {
   type GenerateDeltaOptions,
   type SuperblockTransform,
 } from './options.js';
-export { xzCompressPart, type PartCompressor } from './compress.js';
+export { xzCompressPart, readPartFilePayload, type PartCompressor } from './compress.js';
 export { planDelta, type DeltaPlan, type PlanOptions } from './plan.js';
 export { rollsumChunks, matchRollsumChunks, ROLLSUM_MAX_CHUNK, type RollsumChunk, type RollsumMatches } from './rollsum.js';
