@@ -1,7 +1,7 @@
 // Real HTTP servers on 127.0.0.1 for pull tests: Debian nginx serving a directory (requests
 // counted from its access log), and a Node server with fault injection.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, createReadStream, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, normalize } from 'node:path';
 
@@ -16,17 +16,28 @@ export async function freePort(): Promise<number> {
 
 export interface Nginx {
   readonly url: string;
+  readonly port: number;
   /** Request paths logged so far ("GET /path STATUS"). */
   requests(): string[];
   stop(): void;
+  /** SIGKILLs the master and its workers: connections die mid-transfer, nothing shuts down cleanly. */
+  kill(): void;
+}
+
+/** Extra settings for {@link startNginx}. */
+export interface NginxOptions {
+  /** Listen on this port (e.g. to restart a killed server at the same URL). */
+  readonly port?: number;
+  /** Directives for the `location /` block (e.g. `limit_rate 100k;`). */
+  readonly location?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts nginx (daemonized) serving `root`; all its files live under `prefix`. */
-export async function startNginx(root: string, prefix: string): Promise<Nginx> {
+export async function startNginx(root: string, prefix: string, options: NginxOptions = {}): Promise<Nginx> {
   mkdirSync(prefix, { recursive: true });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const log = join(prefix, 'access.log');
   const pidFile = join(prefix, 'nginx.pid');
   const conf = join(prefix, 'nginx.conf');
@@ -50,16 +61,33 @@ http {
   server {
     listen 127.0.0.1:${port};
     root ${root};
-    location / { }
+    location / { ${options.location ?? ''} }
   }
 }
 `,
   );
+  if (existsSync(pidFile)) rmSync(pidFile);
   execFileSync('nginx', ['-c', conf, '-p', prefix, '-e', join(prefix, 'error.log')], { stdio: 'pipe' });
   for (let i = 0; i < 200 && !existsSync(pidFile); i++) await sleep(10);
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
   return {
     url: `http://127.0.0.1:${port}/`,
+    port,
+    kill: () => {
+      let workers: number[] = [];
+      try {
+        workers = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+      } catch {
+        // no workers
+      }
+      for (const p of [pid, ...workers]) {
+        try {
+          process.kill(p, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    },
     requests: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
     stop: () => {
       try {
