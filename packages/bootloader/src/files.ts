@@ -40,10 +40,14 @@ export function dirname(path: string): string {
 /** Temporary names {@link replaceFile} uses: `.<name>.tmp-<run>-<n>`. */
 export const TEMP_NAME = /^\..*\.tmp-[0-9a-f]+-[0-9]+$/;
 
-/** Removes temporary files a crash left in `dir` (if it exists). */
-export async function removeTempFiles(fs: Fs, dir: string): Promise<void> {
+/** Removes temporary files a crash left in `dir` (if it exists), with `recursive` in subdirectories too. */
+export async function removeTempFiles(fs: Fs, dir: string, recursive = false): Promise<void> {
   if ((await fs.lstatIfExists(dir))?.type !== 'directory') return;
-  for (const name of await fs.readdir(dir)) if (TEMP_NAME.test(name)) await fs.unlink(joinPath(dir, name));
+  for (const name of await fs.readdir(dir)) {
+    const path = joinPath(dir, name);
+    if (TEMP_NAME.test(name)) await fs.unlink(path);
+    else if (recursive && (await fs.lstat(path)).type === 'directory') await removeTempFiles(fs, path, true);
+  }
 }
 
 let tmpCounter = 0;

@@ -44,10 +44,10 @@ export function loaderConfWithDefault(current: string | undefined, entry: string
   return [...kept, `default ${entry}`].join('\n') + '\n';
 }
 
-/** Paths an entry needs on the ESP (relative to the boot partition root). */
+/** Paths an entry needs on the ESP (relative to the boot partition root); `fdtdir` is a directory. */
 function entryFiles(entry: BlsEntry): string[] {
   const files = [requireLinux(entry)];
-  for (const [key, value] of entry.fields) if (key === 'initrd' || key === 'devicetree') files.push(value);
+  for (const [key, value] of entry.fields) if (key === 'initrd' || key === 'devicetree' || key === 'fdtdir') files.push(value);
   return files;
 }
 
@@ -86,14 +86,15 @@ export function systemdBootBootloader(options: SystemdBootOptions = {}): Bootloa
   };
 }
 
+/** Copies a file (or, for `fdtdir`, a directory's files) unless already there; files are immutable per bootcsum directory. */
 async function copyIfAbsent(fs: Fs, from: string, to: string): Promise<void> {
-  if (await exists(fs, to, false)) return;
   const stat = await fs.stat(from);
   if (stat.type === 'directory') {
-    // An `fdtdir`-style directory: copy its contents file by file.
+    // Always descend: a crash may have left the directory half copied.
     for (const name of await fs.readdir(from)) await copyIfAbsent(fs, joinPath(from, name), joinPath(to, name));
     return;
   }
+  if (await exists(fs, to, false)) return;
   await fs.mkdir(dirname(to), { recursive: true });
   await replaceFile(fs, to, await fs.readFile(await followLinks(fs, from)));
 }
@@ -116,7 +117,7 @@ async function removeStale(fs: Fs, esp: string, entries: readonly BlsEntry[], ke
   if (!(await exists(fs, kernels, false))) return;
   for (const name of await fs.readdir(kernels)) {
     if (!used.has(name)) await fs.removeTree(joinPath(kernels, name));
-    else await removeTempFiles(fs, joinPath(kernels, name));
+    else await removeTempFiles(fs, joinPath(kernels, name), true);
   }
   await fs.fsync(kernels);
 }

@@ -13,7 +13,7 @@ const ESP = `${S}/boot/efi`;
 function entry(version: number, csum: string): BlsEntry {
   return parseBlsEntry(
     `title TestOS ${version} (ostree:0)\nversion ${version}\noptions root=LABEL=root ostree=/ostree/boot.${version % 2}/testos/${csum}/0\n` +
-      `linux /ostree/testos-${csum}/vmlinuz-5.10\ninitrd /ostree/testos-${csum}/initramfs-5.10.img\n`,
+      `linux /ostree/testos-${csum}/vmlinuz-5.10\ninitrd /ostree/testos-${csum}/initramfs-5.10.img\nfdtdir /ostree/testos-${csum}/dtb\n`,
   );
 }
 
@@ -21,6 +21,9 @@ async function installKernel(fs: Fs, csum: string): Promise<void> {
   await fs.mkdir(`${S}/boot/ostree/testos-${csum}`, { recursive: true });
   await fs.writeFile(`${S}/boot/ostree/testos-${csum}/vmlinuz-5.10`, enc(`KERNEL ${csum}`));
   await fs.writeFile(`${S}/boot/ostree/testos-${csum}/initramfs-5.10.img`, enc(`INITRD ${csum}`));
+  await fs.mkdir(`${S}/boot/ostree/testos-${csum}/dtb/sub`, { recursive: true });
+  await fs.writeFile(`${S}/boot/ostree/testos-${csum}/dtb/a.dtb`, enc(`DTB A ${csum}`));
+  await fs.writeFile(`${S}/boot/ostree/testos-${csum}/dtb/sub/b.dtb`, enc(`DTB B ${csum}`));
 }
 
 async function freshSysroot(): Promise<Fs> {
@@ -56,6 +59,8 @@ async function bootedKernel(fs: Fs): Promise<string> {
   const linux = dec(await fs.readFile(`${ESP}${blsGet(e, 'linux')!}`));
   const initrd = dec(await fs.readFile(`${ESP}${blsGet(e, 'initrd')!}`));
   expect(initrd).toBe(linux.replace('KERNEL', 'INITRD'));
+  const dtb = blsGet(e, 'fdtdir');
+  if (dtb !== undefined) expect(dec(await fs.readFile(`${ESP}${dtb}/sub/b.dtb`))).toBe(linux.replace('KERNEL', 'DTB B'));
   return linux;
 }
 
@@ -91,13 +96,15 @@ describe('systemd-boot backend', () => {
     expect(await bootedKernel(fs)).toBe('KERNEL bbb');
     esp = await tree(fs, ESP);
     expect(Object.keys(esp).filter((k) => k.startsWith('loader/entries/'))).toHaveLength(2);
-    expect(Object.keys(esp).filter((k) => k.startsWith('ostree/'))).toHaveLength(4);
+    expect(Object.keys(esp).filter((k) => k.startsWith('ostree/'))).toHaveLength(8);
 
     await write(fs, 1, [entry(3, 'ccc')]);
     esp = await tree(fs, ESP);
     expect(Object.keys(esp).sort()).toEqual([
       'loader/entries/' + /default (.*)/.exec(esp['loader/loader.conf']!)![1]!,
       'loader/loader.conf',
+      'ostree/testos-ccc/dtb/a.dtb',
+      'ostree/testos-ccc/dtb/sub/b.dtb',
       'ostree/testos-ccc/initramfs-5.10.img',
       'ostree/testos-ccc/vmlinuz-5.10',
     ].sort());
@@ -132,5 +139,22 @@ describe('systemd-boot backend', () => {
   it('needs the ESP to exist', async () => {
     const fs = memoryFs();
     await expect(write(fs, 0, [entry(1, 'aaa')])).rejects.toMatchObject({ code: 'INVALID_SYSROOT' });
+  });
+});
+
+describe('systemd-boot with overlay initrds and a dtb directory', () => {
+  it('copies every initrd and the fdtdir tree', async () => {
+    const fs = await freshSysroot();
+    await fs.mkdir(`${S}/boot/ostree/initramfs-overlays`, { recursive: true });
+    await fs.writeFile(`${S}/boot/ostree/initramfs-overlays/ov.img`, enc('OVERLAY'));
+    await fs.mkdir(`${S}/boot/ostree/testos-aaa/dtb/vendor`, { recursive: true });
+    await fs.writeFile(`${S}/boot/ostree/testos-aaa/dtb/vendor/b.dtb`, enc('DTB'));
+    const e = parseBlsEntry(
+      serializeBlsEntry(entry(1, 'aaa')) + 'initrd /ostree/initramfs-overlays/ov.img\nfdtdir /ostree/testos-aaa/dtb\n',
+    );
+    await write(fs, 0, [e]);
+    const esp = await tree(fs, ESP);
+    expect(esp['ostree/initramfs-overlays/ov.img']).toBe('OVERLAY');
+    expect(esp['ostree/testos-aaa/dtb/vendor/b.dtb']).toBe('DTB');
   });
 });
