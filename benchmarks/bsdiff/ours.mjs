@@ -16,10 +16,10 @@ const [mode, a, b, c, size] = process.argv.slice(2);
 if (mode === 'diff') {
   const [oldBytes, newBytes] = await Promise.all([readFile(a), readFile(b)]);
   const t = performance.now();
-  const { patch, peakHeapBytes } = bsdiffMeasured(oldBytes, newBytes);
+  const { patch, peakHeapBytes, memoryBytes } = bsdiffMeasured(oldBytes, newBytes);
   const ms = performance.now() - t;
   await writeFile(c, patch);
-  console.log(JSON.stringify({ ms, peakHeapBytes, patchBytes: patch.length }));
+  console.log(JSON.stringify({ ms, peakHeapBytes, memoryBytes, patchBytes: patch.length }));
 } else if (mode === 'patch') {
   const [oldBytes, patch] = await Promise.all([readFile(a), readFile(b)]);
   const t = performance.now();

@@ -141,6 +141,7 @@ try {
         maxRssKiB: median(oursRuns.map((x) => x.maxRssKiB)),
         bsdiffS: median(oursInner.map((x) => x.ms)) / 1000,
         wasmHeapPeakBytes: oursInner[0].peakHeapBytes,
+        wasmMemoryBytes: oursInner[0].memoryBytes,
       },
       sizes,
       bspatchMs: { debianProcess: median(theirsPatchMs), ours: median(oursPatchMs), oursStream: median(oursStreamMs) },

@@ -17,23 +17,13 @@
 /* ---- patch output: grows in place at the top of the heap ---- */
 
 static uint8_t *patch;
-static uint32_t patch_size, patch_capacity;
+static uint32_t patch_size;
 
+/* The patch is the topmost heap block, so it grows in place without copying; linear memory
+ * itself grows geometrically (heap.c), so reserving exactly what is needed stays cheap. */
 static int patch_reserve(uint32_t more) {
   if (more > UINT32_MAX - patch_size) return -1;
-  uint32_t need = patch_size + more;
-  if (need <= patch_capacity) return 0;
-  uint64_t capacity = (uint64_t)patch_capacity * 2;
-  if (capacity < need) capacity = need;
-  if (capacity < 4096) capacity = 4096;
-  if (capacity > UINT32_MAX) capacity = UINT32_MAX;
-  if (heap_resize_top(patch, capacity) != 0) {
-    /* Doubling may not fit; the exact size still might. */
-    if (heap_resize_top(patch, need) != 0) return -1;
-    capacity = need;
-  }
-  patch_capacity = (uint32_t)capacity;
-  return 0;
+  return heap_resize_top(patch, (uint64_t)patch_size + more);
 }
 
 static void put_offt(int64_t value) {
@@ -182,7 +172,7 @@ static int diff_scan(const int32_t *sa, const uint8_t *old, int32_t old_size, co
 EXPORT(bsdiff_reset) void bsdiff_reset(void) {
   heap_reset();
   patch = 0;
-  patch_size = patch_capacity = 0;
+  patch_size = 0;
 }
 
 /* A block for the caller's inputs (old, then new); 0 when memory cannot grow. */
@@ -195,7 +185,7 @@ EXPORT(bsdiff_run) uint8_t *bsdiff_run(const uint8_t *old, int32_t old_size, con
   int32_t *sa = heap_alloc((uint64_t)old_size * sizeof(int32_t) + 4);
   if (!sa || sais_build(old, old_size, sa) != 0) return 0;
   patch = heap_alloc(0);
-  patch_size = patch_capacity = 0;
+  patch_size = 0;
   if (!patch || diff_scan(sa, old, old_size, new, new_size) != 0) return 0;
   return patch;
 }

@@ -28,6 +28,8 @@ export interface BsdiffMeasured {
   readonly patch: Uint8Array;
   /** Peak bytes of WebAssembly linear memory used by the run (inputs, suffix array, work arrays, patch). */
   readonly peakHeapBytes: number;
+  /** Size of the module's linear memory after the run (the heap peak plus growth slack and ~64 KiB of stack and data). */
+  readonly memoryBytes: number;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -73,7 +75,7 @@ function run(wasm: BsdiffExports, oldBytes: Uint8Array, newBytes: Uint8Array): B
     const patchAt = wasm.bsdiff_run(oldAt, oldBytes.length, newAt, newBytes.length);
     if (patchAt === 0) throw tooLarge(oldBytes, newBytes);
     const patch = new Uint8Array(wasm.memory.buffer, patchAt, wasm.bsdiff_patch_size()).slice();
-    return { patch, peakHeapBytes: wasm.bsdiff_heap_peak() };
+    return { patch, peakHeapBytes: wasm.bsdiff_heap_peak(), memoryBytes: wasm.memory.buffer.byteLength };
   } finally {
     const peak = wasm.bsdiff_heap_peak();
     wasm.bsdiff_reset();
