@@ -61,7 +61,7 @@ describe.skipIf(!hasOstree)('generated deltas applied by real ostree', () => {
     expect(lsR(t, fx.v2)).toBe(lsR(fx.repo, fx.v2));
   }
 
-  it('from→to with bsdiff and rollsum ops, no fallbacks: applies, fsck-clean, same tree', async () => {
+  it('from→to with bsdiff ops, no fallbacks: applies, fsck-clean, same tree', async () => {
     const r = await generate({ from: fx.v1, minFallbackSize: 0 });
     expect(r.counts.bsdiff).toBeGreaterThan(0);
     expect(r.fallbacks).toHaveLength(0);
@@ -70,6 +70,15 @@ describe.skipIf(!hasOstree)('generated deltas applied by real ostree', () => {
     const show = ostree(`--repo=${fx.repo}`, 'static-delta', 'show', `${fx.v1}-${fx.v2}`);
     expect(show).toMatch(/bspatch=[1-9]/);
     expect(show).toContain('Endianness: little');
+  });
+
+  it('with the real bsdiff (the default): applies, and the delta is smaller than with naive patches', async () => {
+    const naive = await generate({ from: fx.v1, minFallbackSize: 0 });
+    const naiveSize = naive.parts.reduce((n, p) => n + p.size, 0n);
+    const r = await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0 });
+    expect(r.counts.bsdiff).toBeGreaterThan(0);
+    expect(r.parts.reduce((n, p) => n + p.size, 0n)).toBeLessThan(naiveSize);
+    applyAndCheck(r.superblockPath, fx.v1);
   });
 
   it('rollsum ops when bsdiff is off', async () => {

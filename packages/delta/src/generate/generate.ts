@@ -4,6 +4,7 @@
  * @module
  */
 import { OstreeError, deltaDirectory, toHex, type Metadata } from '@ostree-ts/core';
+import { bsdiff as wasmBsdiff } from '@ostree-ts/bsdiff';
 import { joinPath, type Repo } from '@ostree-ts/repo';
 import { PART_COMPRESSION_XZ, encodePartFile, encodePartPayload } from '../part.js';
 import { DELTA_PART_VERSION, encodeSuperblock, superblockMetadata, type DeltaFallback, type DeltaPartHeader } from '../superblock.js';
@@ -15,8 +16,9 @@ import {
   type BsdiffFunction,
   type GenerateDeltaOptions,
 } from './options.js';
-import { PartBuilder, type RollsumPiece } from './part-builder.js';
-import { planDelta, type DeltaPlan, type RollsumEntry } from './plan.js';
+import { PartBuilder } from './part-builder.js';
+import { planDelta, type DeltaPlan } from './plan.js';
+import { rollsumPieces } from './rollsum.js';
 
 /** What {@link generateDelta} wrote. */
 export interface GenerateDeltaResult {
@@ -28,15 +30,6 @@ export interface GenerateDeltaResult {
   readonly fallbacks: readonly DeltaFallback[];
   /** How many objects went each way. */
   readonly counts: { readonly metadata: number; readonly plain: number; readonly symlinks: number; readonly bsdiff: number; readonly rollsum: number; readonly fallback: number };
-}
-
-async function defaultBsdiff(): Promise<BsdiffFunction | undefined> {
-  try {
-    const mod = (await import('@ostree-ts/bsdiff')) as Record<string, unknown>;
-    return typeof mod['bsdiff'] === 'function' ? (mod['bsdiff'] as BsdiffFunction) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function dirnameOf(path: string): string {
@@ -52,59 +45,6 @@ async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array[]>
   const out: Uint8Array[] = [];
   for await (const c of chunks) out.push(c);
   return out;
-}
-
-/**
- * The pieces of a rollsum-encoded file in target order: adjacent copies from contiguous
- * source ranges merged, literal bytes streamed from the target and merged.
- */
-async function rollsumPieces(entry: RollsumEntry, stream: AsyncIterable<Uint8Array>): Promise<RollsumPiece[]> {
-  const copyAt = new Map(entry.matches.matches.map((m) => [m.toStart, m.fromStart]));
-  const pieces: RollsumPiece[] = [];
-  let literal: Uint8Array[] = [];
-  let literalLength = 0;
-  const flushLiteral = (): void => {
-    if (literalLength === 0) return;
-    const data = new Uint8Array(literalLength);
-    let p = 0;
-    for (const l of literal) {
-      data.set(l, p);
-      p += l.length;
-    }
-    pieces.push({ data });
-    literal = [];
-    literalLength = 0;
-  };
-  let chunkIndex = 0;
-  let pos = 0;
-  for await (const buf of stream) {
-    let at = 0;
-    while (at < buf.length && chunkIndex < entry.toChunks.length) {
-      const chunk = entry.toChunks[chunkIndex]!;
-      const end = chunk.start + chunk.length;
-      const take = Math.min(buf.length - at, end - pos);
-      const fromStart = copyAt.get(chunk.start);
-      if (fromStart === undefined) {
-        literal.push(buf.slice(at, at + take));
-        literalLength += take;
-      }
-      at += take;
-      pos += take;
-      if (pos === end) {
-        if (fromStart !== undefined) {
-          flushLiteral();
-          const prev = pieces[pieces.length - 1];
-          if (prev !== undefined && !('data' in prev) && prev.fromStart + prev.length === fromStart) {
-            pieces[pieces.length - 1] = { fromStart: prev.fromStart, length: prev.length + chunk.length };
-          } else pieces.push({ fromStart, length: chunk.length });
-        }
-        chunkIndex++;
-      }
-    }
-  }
-  flushLiteral();
-  if (pos !== entry.to.size) throw new OstreeError('INVALID_OBJECT', `content object ${entry.to.checksum} changed size while generating a delta`);
-  return pieces;
 }
 
 /** Writes `bytes` to `path` through a temporary file in the same directory, mode 0644. */
@@ -173,7 +113,10 @@ async function emitParts(repo: Repo, plan: DeltaPlan, writer: PartWriter, bsdiff
   }
   for (const r of plan.rollsum) {
     await writer.splitIfOver();
-    const pieces = await rollsumPieces(r, (await repo.loadContent(r.to.checksum)).chunks());
+    const pieces = await rollsumPieces(r.toChunks, r.matches, (await repo.loadContent(r.to.checksum)).chunks());
+    if (pieces.reduce((n, p) => n + ('data' in p ? p.data.length : p.length), 0) !== r.to.size) {
+      throw new OstreeError('INVALID_OBJECT', `content object ${r.to.checksum} changed size while generating a delta`);
+    }
     writer.current.addRollsum(r.to.checksum, r.to.header, r.to.size, r.from, pieces);
   }
   for (const d of plan.bsdiff) {
@@ -205,7 +148,7 @@ async function emitParts(repo: Repo, plan: DeltaPlan, writer: PartWriter, bsdiff
 export async function generateDelta(repo: Repo, options: GenerateDeltaOptions): Promise<GenerateDeltaResult> {
   const { from, to } = options;
   const log = options.log;
-  const bsdiff = options.disableBsdiff ? undefined : (options.bsdiff ?? (await defaultBsdiff()));
+  const bsdiff = options.disableBsdiff ? undefined : (options.bsdiff ?? wasmBsdiff);
   const commitBytes = await repo.readMetadata('commit', to);
   const plan = await planDelta(repo, from, to, {
     minFallbackSize: options.minFallbackSize ?? DEFAULT_MIN_FALLBACK_SIZE,

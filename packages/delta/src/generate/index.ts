@@ -13,4 +13,4 @@ export {
 } from './options.js';
 export { xzCompressPart, readPartFilePayload, type PartCompressor } from './compress.js';
 export { planDelta, type DeltaPlan, type PlanOptions } from './plan.js';
-export { rollsumChunks, matchRollsumChunks, ROLLSUM_MAX_CHUNK, type RollsumChunk, type RollsumMatches } from './rollsum.js';
+export { rollsumChunks, matchRollsumChunks, rollsumPieces, ROLLSUM_MAX_CHUNK, type RollsumChunk, type RollsumMatches, type RollsumPiece } from './rollsum.js';

@@ -44,7 +44,7 @@ export interface GenerateDeltaOptions {
   readonly metadata?: Metadata;
   /** Clock for the superblock timestamp (ms since the epoch). Default Date.now. */
   readonly now?: () => number;
-  /** bsdiff implementation; default `bsdiff` from @ostree-ts/bsdiff when it provides one. */
+  /** bsdiff implementation; default `bsdiff` from @ostree-ts/bsdiff (WebAssembly). */
   readonly bsdiff?: BsdiffFunction;
   /** Part compressor; default xz preset 8 with CRC64 (byte-identical to ostree). */
   readonly compress?: PartCompressor;

@@ -8,6 +8,7 @@ import { checksumToBytes, type FileHeader, type Xattr } from '@ostree-ts/core';
 import { OpWriter } from '../ops.js';
 import type { DeltaMode, PartPayload } from '../part.js';
 import type { DeltaObjectRef } from '../superblock.js';
+import type { RollsumPiece } from './rollsum.js';
 
 /** A finished part, before compression. */
 export interface BuiltPart {
@@ -18,8 +19,6 @@ export interface BuiltPart {
   readonly usize: number;
 }
 
-/** A piece of a rollsum-encoded file: a copy from the source, or literal bytes. */
-export type RollsumPiece = { readonly fromStart: number; readonly length: number } | { readonly data: Uint8Array };
 
 function xattrKey(xattrs: readonly Xattr[]): string {
   let s = '';

@@ -116,3 +116,60 @@ export function matchRollsumChunks(from: readonly RollsumChunk[], to: readonly R
   }
   return { matches, total: to.length, matchedBytes };
 }
+
+/** A piece of a rollsum-encoded file: a copy of a source range, or literal bytes. */
+export type RollsumPiece = { readonly fromStart: number; readonly length: number } | { readonly data: Uint8Array };
+
+/**
+ * The pieces of the target in order: matched chunks become copies (adjacent copies of
+ * contiguous source ranges merged), the rest literal bytes read from `stream` (merged).
+ * @param toChunks - the target's chunks, from {@link rollsumChunks}
+ * @param stream - the target's bytes again
+ */
+export async function rollsumPieces(toChunks: readonly RollsumChunk[], matches: RollsumMatches, stream: AsyncIterable<Uint8Array>): Promise<RollsumPiece[]> {
+  const copyAt = new Map(matches.matches.map((m) => [m.toStart, m.fromStart]));
+  const pieces: RollsumPiece[] = [];
+  let literal: Uint8Array[] = [];
+  let literalLength = 0;
+  const flushLiteral = (): void => {
+    if (literalLength === 0) return;
+    const data = new Uint8Array(literalLength);
+    let p = 0;
+    for (const l of literal) {
+      data.set(l, p);
+      p += l.length;
+    }
+    pieces.push({ data });
+    literal = [];
+    literalLength = 0;
+  };
+  let chunkIndex = 0;
+  let pos = 0;
+  for await (const buf of stream) {
+    let at = 0;
+    while (at < buf.length && chunkIndex < toChunks.length) {
+      const chunk = toChunks[chunkIndex]!;
+      const end = chunk.start + chunk.length;
+      const take = Math.min(buf.length - at, end - pos);
+      const fromStart = copyAt.get(chunk.start);
+      if (fromStart === undefined) {
+        literal.push(buf.slice(at, at + take));
+        literalLength += take;
+      }
+      at += take;
+      pos += take;
+      if (pos === end) {
+        if (fromStart !== undefined) {
+          flushLiteral();
+          const prev = pieces[pieces.length - 1];
+          if (prev !== undefined && !('data' in prev) && prev.fromStart + prev.length === fromStart) {
+            pieces[pieces.length - 1] = { fromStart: prev.fromStart, length: prev.length + chunk.length };
+          } else pieces.push({ fromStart, length: chunk.length });
+        }
+        chunkIndex++;
+      }
+    }
+  }
+  flushLiteral();
+  return pieces;
+}
