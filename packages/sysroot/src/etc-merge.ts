@@ -173,7 +173,7 @@ class EtcCopier {
       const stat = await fs.lstat(join(from, name));
       if (stat.type === 'directory') await this.copyDir(join(from, name), join(to, name), keepMtimes);
       else if (stat.type === 'file' || stat.type === 'symlink') await this.copyLeaf(join(from, name), stat, join(to, name), keepMtimes);
-      else throw new OstreeError('INVALID_SYSROOT', `During /etc merge: Cannot copy non-regular/non-symlink file: ${name}`);
+      else throw new OstreeError('INVALID_SYSROOT', `During /etc merge: Copying ${name}: Cannot copy non-regular/non-symlink file: ${name}`);
     }
   }
 

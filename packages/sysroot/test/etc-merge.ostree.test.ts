@@ -92,7 +92,8 @@ function snapshot(root: string): Record<string, Node> {
       const path = rel === '' ? name : `${rel}/${name}`;
       const full = join(root, path);
       const st = lstatSync(full);
-      const node: Node = { type: st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : 'file', mode: st.mode, uid: st.uid, gid: st.gid };
+      const type = st.isDirectory() ? 'dir' : st.isSymbolicLink() ? 'symlink' : st.isFile() ? 'file' : 'other';
+      const node: Node = { type, mode: st.mode, uid: st.uid, gid: st.gid };
       if (st.isFile()) {
         node.content = readFileSync(full, 'utf8');
         // Fresh copies (of defaults, or edited during the test) get the current time in both
@@ -100,7 +101,7 @@ function snapshot(root: string): Record<string, Node> {
         node.mtime = st.mtimeMs > testStart - 60_000 ? 'recent' : Math.floor(st.mtimeMs / 1000);
       }
       if (st.isSymbolicLink()) node.target = readlinkSync(full);
-      else node.xattrs = spawnSync('getfattr', ['-d', '-m', '^user\\.', '--absolute-names', full], { encoding: 'utf8' }).stdout.replace(/^# file: .*\n/, '');
+      else if (type !== 'other') node.xattrs = spawnSync('getfattr', ['-d', '-m', '^user\\.', '--absolute-names', full], { encoding: 'utf8' }).stdout.replace(/^# file: .*\n/, '');
       out[path] = node;
       if (st.isDirectory()) walk(path);
     }
@@ -257,6 +258,39 @@ describe.skipIf(!hasAdminOstree)('/etc merge conflicts like real ostree', () => 
     await expect(
       mergeEtc(nodeFs(), { origDefaults: join(root, 'm/usr/etc'), modifiedEtc: join(root, 'm/etc'), newDefaults: join(root, 'n/usr/etc'), target: join(root, 'n/etc') }),
     ).rejects.toThrow(/During \/etc merge: Modified config file newly defaults to directory 'dir-to-file', cannot merge/);
+  });
+});
+
+describe.skipIf(!hasAdminOstree)('/etc merge and special files like real ostree', () => {
+  it('a FIFO added at the top is skipped', async () => {
+    const { first, second } = twoDeployments({ 'a.conf': 'a\n' }, (etc) => execFileSync('mkfifo', [join(etc, 'fifo')]), { 'a.conf': 'a2\n' });
+    const ours = join(tempDir('ostree-ts-etc-fifo-'), 'etc');
+    const result = await mergeEtc(nodeFs(), { origDefaults: join(first, 'usr/etc'), modifiedEtc: join(first, 'etc'), newDefaults: join(second, 'usr/etc'), target: ours });
+    expect(result.added).toEqual(['fifo']);
+    expect(snapshot(ours)).toEqual(snapshot(join(second, 'etc')));
+    expect(snapshot(ours)['fifo']).toBeUndefined();
+  });
+
+  it('a FIFO inside a locally added directory fails in both', async () => {
+    const edit = (etc: string) => {
+      mkdirSync(join(etc, 'dir'));
+      execFileSync('mkfifo', [join(etc, 'dir/fifo')]);
+    };
+    let message = '';
+    try {
+      twoDeployments({ 'a.conf': 'a\n' }, edit, { 'a.conf': 'a2\n' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/During \/etc merge: Copying fifo: Cannot copy non-regular\/non-symlink file: fifo/);
+    const root = tempDir('ostree-ts-etc-fifo2-');
+    writeSpec(join(root, 'm/usr/etc'), { 'a.conf': 'a\n' });
+    writeSpec(join(root, 'm/etc'), { 'a.conf': 'a\n' });
+    edit(join(root, 'm/etc'));
+    writeSpec(join(root, 'n/usr/etc'), { 'a.conf': 'a2\n' });
+    await expect(
+      mergeEtc(nodeFs(), { origDefaults: join(root, 'm/usr/etc'), modifiedEtc: join(root, 'm/etc'), newDefaults: join(root, 'n/usr/etc'), target: join(root, 'n/etc') }),
+    ).rejects.toThrow(/During \/etc merge: Copying fifo: Cannot copy non-regular\/non-symlink file: fifo/);
   });
 });
 
