@@ -63,3 +63,17 @@ export {
   type DeltaDigest,
 } from './delta-index.js';
 export * from './generate/index.js';
+export { DEFAULT_XZ_MEMLIMIT, defaultXz, checkXzHead, lzma2DictionarySize, type XzCodec, type XzDecodeLimits } from './xz.js';
+export {
+  openDeltaSuperblock,
+  applyStaticDelta,
+  applyOfflineDelta,
+  writeDeltaCommit,
+  type OpenedSuperblock,
+  type ApplyOptions,
+  type ApplyOfflineOptions,
+  type ApplyProgress,
+  type ApplyResult,
+} from './apply/apply.js';
+export type { ApplyStats } from './apply/execute.js';
+export type { PartInput } from './apply/open-part.js';
