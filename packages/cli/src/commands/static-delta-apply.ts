@@ -1,0 +1,103 @@
+/**
+ * `ostree static-delta apply-offline [--sign-type=T] [--keys-file=F] [--keys-dir=D] PATH [KEY-ID…]`:
+ * applies a delta directory (or superblock file) to the repository with @ostree-ts/delta's
+ * streaming executor. Prints nothing on success, as ostree.
+ * @module
+ */
+import { OstreeError } from '@ostree-ts/core';
+import { applyOfflineDelta, type SignedSuperblock } from '@ostree-ts/delta';
+import { withRepoLock } from '@ostree-ts/repo';
+import {
+  defaultEd25519,
+  loadSystemTrustedKeys,
+  parseEd25519PublicKey,
+  parseEd25519PublicKeyFile,
+  verifySignatures,
+  type SignType,
+  type TrustedKeys,
+} from '@ostree-ts/sign';
+import { repoOf, type CommandSpec, type Invocation } from '../command.js';
+import { CliError } from '../errors.js';
+import { assertDummyEnabled, fsKeyReader, signTypeOption, useNodeEd25519 } from '../signing.js';
+
+/** Keys given as arguments, as ostree's `add_pk` takes them (unloadable ed25519 keys are errors there). */
+function keysFromArguments(type: SignType, keys: readonly string[]): TrustedKeys {
+  if (type === 'dummy') return { dummy: keys[keys.length - 1]! };
+  try {
+    return { ed25519: keys.map((k) => parseEd25519PublicKey(k)) };
+  } catch (e) {
+    if (e instanceof OstreeError) throw new CliError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+/** ostree's `load_pk` from --keys-file / --keys-dir / system directories; undefined = no verifier. */
+async function keysFromFiles(inv: Invocation, type: SignType): Promise<TrustedKeys | undefined> {
+  const keysFile = inv.options.string('keys-file');
+  const keysDir = inv.options.string('keys-dir');
+  const explicit = keysFile !== undefined || keysDir !== undefined;
+  const reader = fsKeyReader(inv.ctx.fs);
+  try {
+    if (type === 'dummy') throw new CliError('not implemented');
+    if (keysFile !== undefined) {
+      const text = await reader.readText(inv.ctx.absolute(keysFile));
+      if (text === undefined) throw new CliError(`File object '${keysFile}' is not a regular file`);
+      return { ed25519: parseEd25519PublicKeyFile(text, keysFile) };
+    }
+    const trusted = await loadSystemTrustedKeys(reader, keysDir === undefined ? undefined : [inv.ctx.absolute(keysDir)]);
+    if ((trusted.ed25519 ?? []).length === 0) throw new CliError('signature: ed25519: no keys loaded');
+    return trusted;
+  } catch (e) {
+    // Without explicit key sources, failing to load the system keys means "no verifier".
+    if (!explicit) return undefined;
+    if (e instanceof OstreeError) throw new CliError(e.message, { cause: e });
+    throw e;
+  }
+}
+
+function signatureVerifier(type: SignType, keys: TrustedKeys): (signed: SignedSuperblock) => Promise<boolean> {
+  return async (signed) => {
+    const signatures = signed.signatures.get(type);
+    if (signatures === undefined) throw new CliError(`no signature for 'ostree.sign.${type}' in static-delta superblock`);
+    try {
+      verifySignatures(type, signed.superblock, signatures, keys, defaultEd25519());
+      return true;
+    } catch (e) {
+      if (e instanceof OstreeError) throw new CliError(e.message, { cause: e });
+      throw e;
+    }
+  };
+}
+
+export const applyOfflineCommand: CommandSpec = {
+  name: 'apply-offline',
+  description: 'Apply static delta file',
+  parameters: '',
+  repo: 'open',
+  options: [
+    { long: 'sign-type', arg: 'string', argName: 'NAME', description: "Signature type to use (defaults to 'ed25519')" },
+    { long: 'keys-file', arg: 'string', argName: 'NAME', description: 'Read key(s) from file' },
+    {
+      long: 'keys-dir',
+      arg: 'string',
+      argName: 'NAME',
+      description: 'Redefine system-wide directories with public and revoked keys for verification',
+    },
+  ],
+  async run(inv) {
+    const repo = repoOf(inv);
+    const [path, ...keyArgs] = inv.args;
+    if (path === undefined) throw new CliError('PATH must be specified');
+    const type = signTypeOption(inv.options.string('sign-type'));
+    useNodeEd25519();
+    let keys: TrustedKeys | undefined;
+    if (keyArgs.length > 0) {
+      assertDummyEnabled(type, inv.ctx.env);
+      keys = keysFromArguments(type, keyArgs);
+    }
+    if (keyArgs.length === 0 || inv.options.string('keys-file') !== undefined) keys = (await keysFromFiles(inv, type)) ?? keys;
+    await withRepoLock(repo, 'shared', async () => {
+      await applyOfflineDelta(repo, inv.ctx.absolute(path), inv.ctx.fs, keys === undefined ? {} : { verifySignature: signatureVerifier(type, keys) });
+    });
+  },
+};
