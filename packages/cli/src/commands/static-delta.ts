@@ -26,6 +26,7 @@ import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
 import { validateChecksumArgument } from '../refspec.js';
 import { resolveRevRequired } from '../resolve-rev.js';
+import { deltaSigningHook, staticDeltaVerifyCommand } from './static-delta-verify.js';
 
 /** `_ostree_parse_delta_name`: `FROM-TO` or `TO`, each validated as a checksum. */
 function parseDeltaNameArgument(name: string): { from: string | undefined; to: string } {
@@ -257,11 +258,8 @@ export interface DeltaSigningHook {
   (inv: Invocation): Promise<GenerateDeltaOptions['transformSuperblock']>;
 }
 
-/** Replaced by the signing helper; by default `--sign` is refused. */
-export let deltaSigning: DeltaSigningHook = async (inv) => {
-  if (inv.options.strings('sign').length > 0) throw new CliError('Signing static deltas is not supported by ostree-ts yet');
-  return undefined;
-};
+/** `--sign` / `--keys-file`: wraps the superblock in ostree's signed format (static-delta-verify.ts). */
+export let deltaSigning: DeltaSigningHook = deltaSigningHook;
 
 /** Lets @ostree-ts/sign integration install the `--sign` implementation. */
 export function setDeltaSigning(hook: DeltaSigningHook): void {
@@ -351,5 +349,5 @@ export const staticDeltaCommand: CommandSpec = {
   parameters: 'COMMAND',
   repo: 'none',
   options: [],
-  subcommands: [listCommand, showCommand, deleteCommand, generateCommand, indexesCommand, reindexCommand],
+  subcommands: [listCommand, showCommand, deleteCommand, generateCommand, staticDeltaVerifyCommand, indexesCommand, reindexCommand],
 };
