@@ -21,6 +21,7 @@ import {
   isValidRemoteName,
   toHex,
   type Commit,
+  type Metadata,
   type Summary,
   type ObjectType,
 } from '@ostree-ts/core';
@@ -33,7 +34,8 @@ import { TaskPool } from './pool.js';
 import { ProgressTracker, type PullProgress } from './progress.js';
 import { fileUrlPath, resolveRemote, type RemoteSpec } from './remote-config.js';
 import { SummaryCache } from './summary-cache.js';
-import { fetchSummary } from './summary-fetch.js';
+import { fetchSummary, type SummaryVerifier } from './summary-fetch.js';
+import { verifyCommitSignature, verifySummarySignature } from '@ostree-ts/sign';
 import { checkSubpaths, wantedEntry } from './subpath.js';
 import { deltaLabel, deltaSources, planFetch, requiredDeltaError } from './delta-plan.js';
 import { configBoolean } from './remote-config.js';
@@ -162,7 +164,20 @@ class Puller {
 
   async fetchSummary(): Promise<{ summary: Summary | undefined; bytes: Uint8Array | undefined; signature: Uint8Array | undefined }> {
     const cache = this.remote.name !== undefined ? new SummaryCache(this.repo, this.remote.name) : undefined;
-    const fetched = await fetchSummary(this.fetcher, this.remote.url, this.maxMetadata, cache);
+    const v = this.remote.summaryVerification;
+    const verify: SummaryVerifier | undefined =
+      v === undefined
+        ? undefined
+        : async (summary, signature) => {
+            if (signature === undefined) {
+              throw new OstreeError(
+                'SIGNATURE_MISSING',
+                'Signatures verification enabled, but no summary.sig found (use sign-verify-summary=false in remote config to disable)',
+              );
+            }
+            if (summary !== undefined) verifySummarySignature(summary, signature, v.keys, { types: v.types });
+          };
+    const fetched = await fetchSummary(this.fetcher, this.remote.url, this.maxMetadata, cache, verify);
     return {
       summary: fetched.summary === undefined ? undefined : decodeSummary(fetched.summary),
       bytes: fetched.summary,
@@ -262,6 +277,10 @@ class Puller {
     if (await this.repo.hasObject(checksum, 'commit')) {
       commit = await this.repo.loadCommit(checksum);
       verifyRefBinding(commit, checksum, ref);
+      if (this.remote.commitVerification !== undefined) {
+        const bytes = await this.repo.readMetadata('commit', checksum);
+        this.verifyCommit(checksum, bytes, detached ?? (await this.repo.loadCommitMeta(checksum)));
+      }
       if (detached !== undefined) await this.repo.writeCommitMeta(checksum, detached);
       partial = await this.repo.isCommitPartial(checksum);
     } else {
@@ -277,6 +296,8 @@ class Puller {
       }
       commit = decodeCommit(bytes);
       verifyRefBinding(commit, checksum, ref);
+      // Verified before anything of it is written (ostree does the same).
+      this.verifyCommit(checksum, bytes, detached);
       await this.repo.setCommitPartial(checksum, true);
       if (detached !== undefined) await this.repo.writeCommitMeta(checksum, detached);
       await this.repo.writeMetadata('commit', bytes, checksum);
@@ -292,6 +313,23 @@ class Puller {
     if (!partial || this.options.commitMetadataOnly) return;
     this.queueDirMeta(commit.rootMeta);
     this.queueDirTree(commit.rootTree, '/');
+  }
+
+  /**
+   * `sign-verify`: the commit must carry a signature (in its detached metadata) that verifies
+   * with one of the remote's keys.
+   * @throws {OstreeError} SIGNATURE_MISSING or SIGNATURE_INVALID, with ostree's messages
+   */
+  verifyCommit(checksum: string, bytes: Uint8Array, detached: Metadata | undefined): void {
+    const v = this.remote.commitVerification;
+    if (v === undefined) return;
+    if (detached === undefined) throw new OstreeError('SIGNATURE_MISSING', "Can't verify commit without detached metadata");
+    try {
+      verifyCommitSignature(bytes, detached, v.keys, { types: v.types });
+    } catch (e) {
+      if (e instanceof OstreeError) throw new OstreeError(e.code, `Can't verify commit ${checksum}: ${e.message}`, { cause: e });
+      throw e;
+    }
   }
 
   /**
@@ -430,14 +468,19 @@ function checkOptions(options: PullOptions): { ref: string | undefined; requeste
  */
 export async function pull(repo: Repo, options: PullOptions): Promise<PullResult> {
   let targets = checkOptions(options);
-  const remote = resolveRemote(repo, options.remote, options.url);
+  const remote = await resolveRemote(repo, options.remote, options.url);
   if (options.requireStaticDeltas && repo.mode === 'archive') {
     throw new OstreeError('UNSUPPORTED', "Can't use static deltas in an archive repo");
   }
   // ostree never applies deltas into archive repos, nor for commit-only pulls.
   const deltasEnabled = !options.disableStaticDeltas && repo.mode !== 'archive' && !options.commitMetadataOnly;
   const localPath = fileUrlPath(remote.url);
-  if (localPath !== undefined) return pullFromFileUrl(repo, localPath, remote, options);
+  if (localPath !== undefined) {
+    if (remote.commitVerification !== undefined || remote.summaryVerification !== undefined) {
+      throw new OstreeError('UNSUPPORTED', 'signature verification of file:// remotes is not implemented yet');
+    }
+    return pullFromFileUrl(repo, localPath, remote, options);
+  }
 
   const controller = new AbortController();
   const outer = options.signal;
