@@ -5,6 +5,7 @@
  * by ostree-ts and by real `ostree admin status`, and the next deploy must succeed.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeFs } from '@ostree-ts/io-node';
@@ -43,7 +44,7 @@ function deployAndKill(args: string[], delayMs: number): Promise<'killed' | 'fin
   });
 }
 
-describe.skipIf(!hasOstreeAdmin)('kill -9 during admin deploy', () => {
+describe.skipIf(!hasOstreeAdmin)('ostree-ts admin as a child process (built CLI)', () => {
   beforeAll(() => build(), 600_000);
 
   it('never leaves a half-written boot configuration or one naming a missing deployment', async () => {
@@ -89,4 +90,28 @@ describe.skipIf(!hasOstreeAdmin)('kill -9 during admin deploy', () => {
     }
     expect(killed).toBeGreaterThan(iterations / 4);
   }, 900_000);
+
+  it.skipIf(process.getuid?.() !== 0)('works as a normal user on a bare-user repository', () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree(), 'os/a', '1');
+    const sysroot = tempDir('ots-user-');
+    chownSync(sysroot, 65534, 65534);
+    chmodSync(src.path, 0o755);
+    const asNobody = (cmd: string, ...args: string[]): { status: number; stdout: string; stderr: string } => {
+      const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', cmd, ...args], { encoding: 'utf8', cwd: sysroot });
+      return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+    };
+    expect(asNobody(process.execPath, bin, 'admin', 'init-fs', sysroot).status).toBe(0);
+    expect(asNobody(process.execPath, bin, 'admin', 'os-init', `--sysroot=${sysroot}`, 'os').status).toBe(0);
+    // init-fs makes a bare repository (as ostree does), which needs root; a user sysroot uses bare-user.
+    rmSync(join(sysroot, 'ostree/repo'), { recursive: true });
+    expect(asNobody('ostree', 'init', `--repo=${join(sysroot, 'ostree/repo')}`, '--mode=bare-user').status).toBe(0);
+    expect(asNobody('ostree', 'pull-local', `--repo=${join(sysroot, 'ostree/repo')}`, src.path, 'os/a').status).toBe(0);
+    const r = asNobody(process.execPath, bin, 'admin', 'deploy', `--sysroot=${sysroot}`, '--os=os', 'os/a');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(validateBootConfig(sysroot)).toEqual([]);
+    const status = asNobody(process.execPath, bin, 'admin', 'status', `--sysroot=${sysroot}`);
+    expect(status.stdout).toMatch(/^ {2}os [0-9a-f]{64}\.0\n {4}Version: 1\n {4}origin refspec: os\/a\n$/);
+  }, 120_000);
 });
