@@ -88,3 +88,29 @@ export function verifySignedDeltaSuperblock(
   }
   return { superblock: signed.superblock, verified: verifySignatures(type, signed.superblock, signatures, keys, options.engine) };
 }
+
+/** Options of {@link checkDeltaSignatureForApply}. */
+export interface DeltaApplySignatureOptions extends VerifyOptions {
+  /** `core.sign-verify-deltas=true`: a signed delta may only be applied after verification. */
+  readonly verifyRequired?: boolean;
+  /** Keys to verify with; undefined when none are available (no key given, no trust store). */
+  readonly keys?: TrustedKeys;
+  /** Signature type to check (default ed25519). */
+  readonly type?: SignType;
+}
+
+/**
+ * ostree's rule before applying a static delta offline: an unsigned superblock passes as is;
+ * a signed one is verified whenever keys are available, and must be when
+ * `core.sign-verify-deltas` is set. Returns the superblock bytes to apply.
+ * @throws {OstreeError} SIGNATURE_MISSING ("Key is mandatory to check delta signature"),
+ *   SIGNATURE_INVALID, INVALID_DELTA
+ */
+export function checkDeltaSignatureForApply(bytes: Uint8Array, options: DeltaApplySignatureOptions = {}): Uint8Array {
+  if (!isSignedDeltaSuperblock(bytes)) return bytes;
+  if (options.keys === undefined) {
+    if (options.verifyRequired) throw new OstreeError('SIGNATURE_MISSING', 'Key is mandatory to check delta signature');
+    return unwrapSignedDeltaSuperblock(bytes).superblock;
+  }
+  return verifySignedDeltaSuperblock(bytes, options.keys, options).superblock;
+}

@@ -69,5 +69,7 @@ export {
   unwrapSignedDeltaSuperblock,
   deltaSignatureTypes,
   verifySignedDeltaSuperblock,
+  checkDeltaSignatureForApply,
+  type DeltaApplySignatureOptions,
   type SignedSuperblock,
 } from './delta.js';

@@ -102,3 +102,17 @@ describe('ed25519 signed superblocks', () => {
     );
   });
 });
+
+describe('checkDeltaSignatureForApply (apply-offline, core.sign-verify-deltas)', () => {
+  const superblock = new Uint8Array(64).fill(3);
+  const signed = signDeltaSuperblock(superblock, [ed25519Signer(secret)]);
+
+  it('passes unsigned superblocks, unwraps signed ones, verifies when keys exist', async () => {
+    const { checkDeltaSignatureForApply } = await import('../src/index.js');
+    expect(checkDeltaSignatureForApply(superblock, { verifyRequired: true })).toBe(superblock);
+    expect(Buffer.from(checkDeltaSignatureForApply(signed)).equals(Buffer.from(superblock))).toBe(true);
+    expect(code(() => checkDeltaSignatureForApply(signed, { verifyRequired: true }))).toBe('SIGNATURE_MISSING');
+    expect(Buffer.from(checkDeltaSignatureForApply(signed, { verifyRequired: true, keys: { ed25519: [pub] } })).equals(Buffer.from(superblock))).toBe(true);
+    expect(code(() => checkDeltaSignatureForApply(signed, { keys: { ed25519: [engine.publicKey(new Uint8Array(32))] } }))).toBe('SIGNATURE_INVALID');
+  });
+});
