@@ -29,10 +29,10 @@ export const summaryCommand: CommandSpec = {
   async run(inv) {
     const repo = repoOf(inv);
     const o = inv.options;
-    // --sign: the type and keys are checked before the summary is rewritten.
+    // --sign: the type is checked first (as ostree), the keys before the summary is rewritten.
     const signType = o.has('sign') ? signTypeOption(o.string('sign-type')) : undefined;
-    const signers = signType === undefined ? [] : o.strings('sign').map((key) => signerFor(signType, key, inv.ctx.env));
     if (o.flag('update')) {
+      const signers = signType === undefined ? [] : o.strings('sign').map((key) => signerFor(signType, key, inv.ctx.env));
       if (o.has('gpg-sign')) throw new CliError('Signing summaries with GPG is not supported by ostree-ts');
       if (repo.settings.collectionId !== undefined) {
         throw new CliError('Updating the summary of a repository with a collection ID (ostree-metadata commit) is not supported by ostree-ts');
