@@ -1,3 +1,4 @@
+/// <reference types="node" />
 /**
  * xz through node-liblzma (native liblzma). With Debian's liblzma, compressing at preset 8 with
  * a CRC64 check gives exactly the bytes ostree 2022.7 writes into delta parts.
