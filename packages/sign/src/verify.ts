@@ -159,12 +159,8 @@ export function verifyCommitSignature(
   options: VerifyOptions = {},
 ): VerifiedSignature {
   if (detachedMetadata === undefined) throw new OstreeError('SIGNATURE_MISSING', "Can't verify commit without detached metadata");
-  try {
-    return verifyDetachedSignatures(commitBytes, asMetadata(detachedMetadata, 'commitmeta'), keys, options);
-  } catch (e) {
-    if (e instanceof OstreeError) throw new OstreeError(e.code, `Can't verify commit: ${e.message}`, { cause: e });
-    throw e;
-  }
+  // No "Can't verify commit" prefix here: callers add it with the checksum, as ostree's pull does.
+  return verifyDetachedSignatures(commitBytes, asMetadata(detachedMetadata, 'commitmeta'), keys, options);
 }
 
 /**
