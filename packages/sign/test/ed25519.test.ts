@@ -116,3 +116,21 @@ describe.skipIf(!hasNacl)('against libsodium (python3-nacl)', () => {
     expect(verdicts[1]).toBe(true);
   });
 });
+
+describe("libsodium's small-order blocklist", () => {
+  it('holds the encodings (sign bit cleared) of all eight torsion points', async () => {
+    const ed = await import('@noble/ed25519');
+    const { SMALL_ORDER_ENCODINGS_FOR_TESTS } = await import('../src/ed25519/libsodium-rules.js');
+    const listed = new Set(SMALL_ORDER_ENCODINGS_FOR_TESTS.map(hex));
+    const order8 = ed.Point.fromBytes(unhex('26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05'));
+    expect(order8.isSmallOrder()).toBe(true);
+    expect(order8.multiplyUnsafe(4n).is0()).toBe(false); // exactly order 8
+    let p = ed.Point.ZERO;
+    for (let k = 0; k < 8; k++) {
+      const bytes = p.toBytes();
+      bytes[31]! &= 0x7f;
+      expect(listed.has(hex(bytes))).toBe(true);
+      p = p.add(order8);
+    }
+  });
+});

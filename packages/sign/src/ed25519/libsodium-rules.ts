@@ -63,4 +63,5 @@ export function verifyLikeLibsodium(engine: Ed25519, signature: Uint8Array, mess
   return engine.verify(signature, message, publicKey);
 }
 
+/** The blocklist, for tests (not exported from the package). */
 export const SMALL_ORDER_ENCODINGS_FOR_TESTS: readonly Uint8Array[] = SMALL_ORDER;
