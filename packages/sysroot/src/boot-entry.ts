@@ -102,7 +102,8 @@ export async function installDeploymentKernel(
 ): Promise<{ name: string; entry: BlsEntry }> {
   const fs = ctx.repo.fs;
   const root = join(ctx.sysroot, deploymentRelPath(d));
-  const layout = await findKernelLayout(fs, root, ctx.repo.hash);
+  // Names only: the deployment's bootcsum was computed when it was made.
+  const layout = await findKernelLayout(fs, root, undefined);
   const bootcsumDirRel = `ostree/${d.osname}-${d.bootcsum}`;
   const bootcsumDir = join(ctx.sysroot, 'boot', bootcsumDirRel);
   await mkdirP(fs, bootcsumDir, 0o775);

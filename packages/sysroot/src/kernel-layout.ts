@@ -61,7 +61,7 @@ async function existsFollow(fs: Fs, path: string): Promise<boolean> {
   }
 }
 
-async function usrLibModulesLayout(fs: Fs, root: string, hash: Sha256Factory): Promise<KernelLayout | undefined> {
+async function usrLibModulesLayout(fs: Fs, root: string, hash: Sha256Factory | undefined): Promise<KernelLayout | undefined> {
   const modules = join(root, 'usr/lib/modules');
   const st = await fs.lstatIfExists(modules);
   if (st === undefined) return undefined;
@@ -69,27 +69,28 @@ async function usrLibModulesLayout(fs: Fs, root: string, hash: Sha256Factory): P
     const dir = join(modules, kver);
     if ((await fs.lstat(dir)).type !== 'directory') continue;
     if (!(await isType(fs, join(dir, 'vmlinuz'), 'file'))) continue;
-    const h = hash();
-    await hashFile(fs, join(dir, 'vmlinuz'), h);
+    // Without a hash factory only the names are wanted (the bootcsum is already known).
+    const h: Sha256 = hash?.() ?? { update: () => h, digest: () => new Uint8Array(0) };
+    if (hash) await hashFile(fs, join(dir, 'vmlinuz'), h);
     let layout: Omit<KernelLayout, 'bootcsum'> = { bootDir: dir, kernelSrc: 'vmlinuz', kernelName: `vmlinuz-${kver}` };
     for (const name of ['initramfs.img', 'initramfs']) {
       if (await existsFollow(fs, join(dir, name))) {
         layout = { ...layout, initramfsSrc: name, initramfsName: `initramfs-${kver}.img` };
-        await hashFile(fs, join(dir, name), h);
+        if (hash) await hashFile(fs, join(dir, name), h);
         break;
       }
     }
     if (await existsFollow(fs, join(dir, 'devicetree'))) {
       layout = { ...layout, devicetreeSrc: 'devicetree', devicetreeName: `devicetree-${kver}` };
-      await hashFile(fs, join(dir, 'devicetree'), h);
+      if (hash) await hashFile(fs, join(dir, 'devicetree'), h);
     } else if (await isType(fs, join(dir, 'dtb'), 'directory')) {
       layout = { ...layout, devicetreeSrc: 'dtb' };
-      await hashDirTree(fs, join(dir, 'dtb'), h);
+      if (hash) await hashDirTree(fs, join(dir, 'dtb'), h);
     }
     if ((await fs.lstatIfExists(join(dir, '.vmlinuz.hmac'))) !== undefined) {
       layout = { ...layout, hmacSrc: '.vmlinuz.hmac', hmacName: `.vmlinuz-${kver}.hmac` };
     }
-    return { ...layout, bootcsum: toHex(h.digest()) };
+    return { ...layout, bootcsum: hash ? toHex(h.digest()) : '' };
   }
   return undefined;
 }
@@ -138,9 +139,11 @@ async function legacyLayout(root: string, fs: Fs): Promise<KernelLayout | undefi
 /**
  * The kernel layout of the deployment at `root`, with ostree's precedence: the modules layout,
  * unless it has no initramfs and the legacy layout has one.
+ * With `hash` undefined, files are located but not hashed (`bootcsum` is then empty for the
+ * modules layout).
  * @throws {OstreeError} INVALID_SYSROOT when no kernel is found or legacy checksums disagree
  */
-export async function findKernelLayout(fs: Fs, root: string, hash: Sha256Factory): Promise<KernelLayout> {
+export async function findKernelLayout(fs: Fs, root: string, hash: Sha256Factory | undefined): Promise<KernelLayout> {
   const modules = await usrLibModulesLayout(fs, root, hash);
   const legacy = await legacyLayout(root, fs);
   if (legacy === undefined) {
