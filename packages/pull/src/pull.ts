@@ -35,11 +35,12 @@ import { ProgressTracker, type PullProgress } from './progress.js';
 import { fileUrlPath, resolveRemote, type RemoteSpec } from './remote-config.js';
 import { SummaryCache } from './summary-cache.js';
 import { fetchSummary, type SummaryVerifier } from './summary-fetch.js';
-import { verifyCommitSignature, verifySummarySignature } from '@ostree-ts/sign';
+import { verifyCommitSignature, verifySignedDeltaSuperblock, verifySummarySignature } from '@ostree-ts/sign';
 import { checkSubpaths, wantedEntry } from './subpath.js';
 import { deltaLabel, deltaSources, planFetch, requiredDeltaError } from './delta-plan.js';
 import { configBoolean } from './remote-config.js';
-import { deltaSuperblockPath } from '@ostree-ts/delta';
+import { applyStaticDelta, deltaSuperblockPath, openDeltaSuperblock, superblockCommitMeta, writeDeltaCommit } from '@ostree-ts/delta';
+import { deltaPartReader } from './delta-fetch.js';
 import { storeFilez } from './filez.js';
 import { pullFromFileUrl } from './file-remote.js';
 
@@ -346,12 +347,59 @@ class Puller {
       return false;
     }
     if (digest !== undefined && toHex(this.repo.hash().update(bytes).digest()) !== digest) {
-      throw new OstreeError('INVALID_DELTA', `Invalid checksum for static delta ${deltaLabel(from, to)}`);
+      throw new OstreeError('CHECKSUM_MISMATCH', `Invalid checksum for static delta ${deltaLabel(from, to)}`);
     }
-    void ref;
-    // Applying deltas comes with @ostree-ts/delta's apply API; until then, objects.
-    if (required) throw new OstreeError('UNSUPPORTED', 'Applying static deltas is not implemented yet');
-    return false;
+    const opened = openDeltaSuperblock(bytes, undefined, this.repo.hash);
+    if (opened.signed !== undefined) this.verifySignedSuperblock(bytes);
+    const sb = opened.superblock;
+    if (sb.to !== to || sb.from !== from) {
+      throw new OstreeError('INVALID_DELTA', `Static delta ${deltaLabel(from, to)} is for ${deltaLabel(sb.from, sb.to)}`);
+    }
+    // The target commit is checked (ref binding, signature) before anything of the delta is stored.
+    if (!(await this.repo.hasObject(to, 'commit'))) {
+      verifyRefBinding(sb.commit, to, ref);
+      this.verifyCommit(to, sb.commitBytes, superblockCommitMeta(sb));
+      // Written first and marked partial, as ostree does: an interrupted delta is resumed, not trusted.
+      await writeDeltaCommit(this.repo, sb, true);
+    } else {
+      await this.repo.setCommitPartial(to, true);
+    }
+    this.progress.totalDeltaParts += sb.parts.length;
+    for (const h of sb.parts) this.progress.totalDeltaPartBytes += Number(h.size);
+    this.progress.report();
+    await applyStaticDelta(this.repo, sb, {
+      writeCommit: false,
+      signal: this.fetcher.signal,
+      readPart: deltaPartReader(this.repo, this.fetcher, this.remote.contentUrl, sb, (n) => {
+        this.fetcher.bytesTransferred += n;
+      }),
+      onProgress: (p) => {
+        this.progress.fetchedDeltaParts++;
+        this.progress.fetchedDeltaPartBytes += Number(sb.parts[p.part]!.size);
+        this.progress.report();
+      },
+    });
+    return true;
+  }
+
+  /**
+   * A signed delta superblock: verified with the remote's keys when the repository sets
+   * `core.sign-verify-deltas` (the commit inside is verified by `sign-verify` regardless).
+   */
+  verifySignedSuperblock(bytes: Uint8Array): void {
+    if (!configBoolean(this.repo.config, 'core', 'sign-verify-deltas', false)) return;
+    const v = this.remote.commitVerification ?? this.remote.summaryVerification;
+    if (v === undefined) throw new OstreeError('SIGNATURE_INVALID', 'Key is mandatory to check delta signature');
+    let last: unknown;
+    for (const type of v.types) {
+      try {
+        verifySignedDeltaSuperblock(bytes, v.keys, { type });
+        return;
+      } catch (e) {
+        last ??= e;
+      }
+    }
+    throw last;
   }
 
   queueDirMeta(checksum: string): void {
