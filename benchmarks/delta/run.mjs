@@ -11,6 +11,8 @@
 //   rootfs-nofb   the same with --min-fallback-size=0 (everything inside the parts)
 //   big-binary    one 200 MiB binary (pseudo-random, i.e. incompressible), v2 = v1 with 2000
 //                 scattered byte edits, a 1 MiB region rewritten and 64 KiB inserted mid-file
+//   big-binary-win  the same, ostree-ts with --bsdiff-windows (its extension: bsdiff window by
+//                 window for files above --max-bsdiff-size, instead of rollsum)
 // Every run writes a fresh delta (the previous one is deleted outside the measurement).
 // Usage: npm run build && node benchmarks/delta/run.mjs [--runs N] [--cases a,b]
 //
@@ -78,6 +80,8 @@ const CASES = {
   rootfs: { trees: () => [join(data, 'rootfs-v1'), join(data, 'rootfs-v2')], flags: [] },
   'rootfs-nofb': { trees: () => [join(data, 'rootfs-v1'), join(data, 'rootfs-v2')], flags: ['--min-fallback-size=0'] },
   'big-binary': { trees: bigBinaryTrees, flags: [] },
+  // the same with ostree-ts's windowed bsdiff (ostree ignores the flag it does not have: not passed to it)
+  'big-binary-win': { trees: bigBinaryTrees, flags: [], tsFlags: ['--bsdiff-windows'] },
 };
 const selected = opt('cases', Object.keys(CASES).join(',')).split(',');
 
@@ -125,7 +129,7 @@ try {
         rmSync(join(repo, 'deltas'), { recursive: true, force: true });
         execFileSync('sync');
         const argv = ['--repo=' + repo, 'static-delta', 'generate', `--from=${from}`, `--to=${to}`, ...c.flags];
-        const r = side === 'ostree' ? measure(['ostree', ...argv]) : measure(['node', cli, ...argv]);
+        const r = side === 'ostree' ? measure(['ostree', ...argv]) : measure(['node', cli, ...argv, ...(c.tsFlags ?? [])]);
         samples[side].push(r);
         sizes[side] = deltaSize(repo, from, to);
       }
@@ -138,6 +142,7 @@ try {
     results.push({
       case: name,
       flags: c.flags,
+      tsFlags: c.tsFlags ?? [],
       ostree: o,
       ostreeTs: t,
       size: { ostree: sizes.ostree, ostreeTs: sizes['ostree-ts'] },

@@ -81,6 +81,17 @@ describe.skipIf(!hasOstree)('generated deltas applied by real ostree', () => {
     applyAndCheck(r.superblockPath, fx.v1);
   });
 
+  it('windowed bsdiff for pairs above --max-bsdiff-size: applies, and beats rollsum on size', async () => {
+    const rollsum = await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0, maxBsdiffSize: 150_000 });
+    expect(rollsum.counts.rollsum).toBeGreaterThan(0);
+    const rollsumSize = rollsum.parts.reduce((n, p) => n + p.size, 0n);
+    const r = await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0, maxBsdiffSize: 150_000, bsdiffWindows: true });
+    expect(r.counts.rollsum).toBe(0);
+    expect(r.counts.bsdiff).toBeGreaterThanOrEqual(3);
+    expect(r.parts.reduce((n, p) => n + p.size, 0n)).toBeLessThan(rollsumSize);
+    applyAndCheck(r.superblockPath, fx.v1);
+  });
+
   it('rollsum ops when bsdiff is off', async () => {
     const r = await generate({ from: fx.v1, minFallbackSize: 0, disableBsdiff: true });
     expect(r.counts.rollsum).toBeGreaterThan(0);

@@ -18,7 +18,8 @@ import {
 } from './options.js';
 import { PartBuilder } from './part-builder.js';
 import { planDelta, type DeltaPlan } from './plan.js';
-import { rollsumPieces } from './rollsum.js';
+import { rollsumPieces, type RollsumMatches } from './rollsum.js';
+import { windowedBsdiff } from './windowed-bsdiff.js';
 
 /** What {@link generateDelta} wrote. */
 export interface GenerateDeltaResult {
@@ -105,7 +106,30 @@ class PartWriter {
   }
 }
 
-async function emitParts(repo: Repo, plan: DeltaPlan, writer: PartWriter, bsdiff: BsdiffFunction | undefined): Promise<void> {
+/** A windowed bsdiff patch; the old file goes to a temporary file so windows can be read by position. */
+async function windowedPatch(repo: Repo, from: string, to: string, matches: RollsumMatches, maxBsdiffSize: number, bsdiff: BsdiffFunction): Promise<Uint8Array> {
+  const old = await repo.loadContent(from);
+  const tmp = joinPath(repo.tmpDir, `delta-bsdiff-old-${Math.random().toString(36).slice(2)}`);
+  const out = await repo.fs.openWrite(tmp, { mode: 0o600 });
+  try {
+    try {
+      for await (const c of old.chunks()) await out.write(c);
+    } finally {
+      await out.close();
+    }
+    const handle = await repo.fs.openRead(tmp);
+    try {
+      const target = await repo.loadContent(to);
+      return await windowedBsdiff({ old: handle, oldSize: old.size, newStream: target.chunks(), newSize: target.size, matches: matches.matches, maxBsdiffSize, bsdiff });
+    } finally {
+      await handle.close();
+    }
+  } finally {
+    await repo.fs.unlink(tmp).catch(() => undefined);
+  }
+}
+
+async function emitParts(repo: Repo, plan: DeltaPlan, writer: PartWriter, bsdiff: BsdiffFunction | undefined, maxBsdiffSize: number): Promise<void> {
   for (const m of plan.metadata) {
     const bytes = await repo.readMetadata(m.type, m.checksum);
     await writer.splitBefore(bytes.length);
@@ -121,9 +145,7 @@ async function emitParts(repo: Repo, plan: DeltaPlan, writer: PartWriter, bsdiff
   }
   for (const d of plan.bsdiff) {
     await writer.splitIfOver();
-    const oldBytes = await (await repo.loadContent(d.from)).readAll();
-    const newBytes = await (await repo.loadContent(d.to.checksum)).readAll();
-    const patch = await bsdiff!(oldBytes, newBytes);
+    const patch = d.windows ? await windowedPatch(repo, d.from, d.to.checksum, d.windows, maxBsdiffSize, bsdiff!) : await bsdiff!(await (await repo.loadContent(d.from)).readAll(), await (await repo.loadContent(d.to.checksum)).readAll());
     writer.current.addBsdiff(d.to.checksum, d.to.header, d.to.size, d.from, patch);
   }
   for (const f of plan.plain) {
@@ -150,9 +172,11 @@ export async function generateDelta(repo: Repo, options: GenerateDeltaOptions): 
   const log = options.log;
   const bsdiff = options.disableBsdiff ? undefined : (options.bsdiff ?? wasmBsdiff);
   const commitBytes = await repo.readMetadata('commit', to);
+  const maxBsdiffSize = options.maxBsdiffSize ?? DEFAULT_MAX_BSDIFF_SIZE;
   const plan = await planDelta(repo, from, to, {
     minFallbackSize: options.minFallbackSize ?? DEFAULT_MIN_FALLBACK_SIZE,
-    maxBsdiffSize: options.maxBsdiffSize ?? DEFAULT_MAX_BSDIFF_SIZE,
+    maxBsdiffSize,
+    bsdiffWindows: options.bsdiffWindows ?? false,
     useBsdiff: bsdiff !== undefined,
     useRollsum: !options.disableRollsum,
     ...(log ? { log } : {}),
@@ -171,7 +195,7 @@ export async function generateDelta(repo: Repo, options: GenerateDeltaOptions): 
   }
 
   const writer = new PartWriter(repo, dir, options.inline ?? false, options.maxChunkSize ?? DEFAULT_MAX_CHUNK_SIZE, options.compress ?? xzCompressPart, log);
-  await emitParts(repo, plan, writer, bsdiff);
+  await emitParts(repo, plan, writer, bsdiff, maxBsdiffSize);
 
   const fallbacks: DeltaFallback[] = [];
   for (const f of plan.fallback) {

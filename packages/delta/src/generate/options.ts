@@ -31,6 +31,13 @@ export interface GenerateDeltaOptions {
   readonly maxChunkSize?: number;
   /** Never use bsdiff (`--disable-bsdiff`). */
   readonly disableBsdiff?: boolean;
+  /**
+   * For changed files whose old+new size exceeds `maxBsdiffSize`: bsdiff them window by
+   * window (each window pair within the limit) instead of rollsum copies. Much smaller deltas
+   * for large binaries; the client's bspatch then needs the whole file in memory (ostree
+   * allocates it), which is why it is off by default.
+   */
+  readonly bsdiffWindows?: boolean;
   /** Never use rollsum copies. */
   readonly disableRollsum?: boolean;
   /** Byte order of part-header and fallback integers. Default little (the host order of every supported platform). */

@@ -13,6 +13,8 @@ import { findSimilarFiles } from './similar.js';
 export interface DiffEntry {
   readonly to: NewContent;
   readonly from: string;
+  /** Set when the pair is too large to diff whole: diff window by window, aligned by these matches. */
+  readonly windows?: RollsumMatches;
 }
 
 /** A changed file encoded as rollsum copies. */
@@ -37,6 +39,8 @@ export interface PlanOptions {
   readonly maxBsdiffSize: number;
   readonly useBsdiff: boolean;
   readonly useRollsum: boolean;
+  /** Diff pairs above `maxBsdiffSize` window by window instead of using rollsum. */
+  readonly bsdiffWindows?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -69,11 +73,17 @@ export async function planDelta(repo: Repo, from: string | undefined, to: string
       diffed.add(f.checksum);
       continue;
     }
-    if (!options.useRollsum) continue;
+    const windowed = options.useBsdiff && options.bsdiffWindows === true;
+    if (!options.useRollsum && !windowed) continue;
     const digest = () => repo.hash();
     const fromChunks = await rollsumChunks(old.chunks(), digest);
     const toChunks = await rollsumChunks((await repo.loadContent(f.checksum)).chunks(), digest);
     const matches = matchRollsumChunks(fromChunks, toChunks);
+    if (windowed) {
+      bsdiff.push({ to: f, from: source, windows: matches });
+      diffed.add(f.checksum);
+      continue;
+    }
     if (Math.floor((matches.matches.length * 100) / Math.max(matches.total, 1)) < 50) continue;
     options.log?.(`rollsum for ${source} -> ${f.checksum}; bufs=${matches.matches.length} total=${matches.total} matchsize=${matches.matchedBytes}`);
     rollsum.push({ to: f, from: source, toChunks, matches });
