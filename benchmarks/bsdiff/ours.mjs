@@ -16,10 +16,12 @@ const [mode, a, b, c, size] = process.argv.slice(2);
 if (mode === 'diff') {
   const [oldBytes, newBytes] = await Promise.all([readFile(a), readFile(b)]);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const { patch, peakHeapBytes, memoryBytes } = bsdiffMeasured(oldBytes, newBytes);
+  const { user, system } = process.cpuUsage(cpu);
   const ms = performance.now() - t;
   await writeFile(c, patch);
-  console.log(JSON.stringify({ ms, peakHeapBytes, memoryBytes, patchBytes: patch.length }));
+  console.log(JSON.stringify({ ms, cpuMs: (user + system) / 1000, peakHeapBytes, memoryBytes, patchBytes: patch.length }));
 } else if (mode === 'patch') {
   const [oldBytes, patch] = await Promise.all([readFile(a), readFile(b)]);
   const t = performance.now();

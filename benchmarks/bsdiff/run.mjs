@@ -94,9 +94,8 @@ const mib = (kib) => fmt(kib / 1024, 0);
 const results = [];
 try {
   console.log(`bsdiff benchmark, ${REPS} reps (medians); machine: ${JSON.stringify(await machine())}`);
-  console.log(
-    'pair                        old→new (KiB)   |  Debian bsdiff  s   RSS MiB  raw.xz KiB |  ours bsdiff  s   RSS MiB  heap MiB  raw.xz KiB |  time ×  xz size × | bspatch ms: Debian  ours  ours-stream',
-  );
+  console.log('| pair | old → new KiB | bsdiff wall s: Debian / ours | CPU s: Debian / ours (of which bsdiff itself) | peak RSS MiB: Debian / ours (wasm heap) | raw stream .xz KiB: Debian / ours | bspatch ms: Debian (process) / ours / ours streaming |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const p of pairs()) {
     const oldSize = statSync(p.old).size;
     const newSize = statSync(p.new).size;
@@ -140,6 +139,7 @@ try {
         cpuS: median(oursRuns.map((x) => x.cpuS)),
         maxRssKiB: median(oursRuns.map((x) => x.maxRssKiB)),
         bsdiffS: median(oursInner.map((x) => x.ms)) / 1000,
+        bsdiffCpuS: median(oursInner.map((x) => x.cpuMs)) / 1000,
         wasmHeapPeakBytes: oursInner[0].peakHeapBytes,
         wasmMemoryBytes: oursInner[0].memoryBytes,
       },
@@ -148,11 +148,12 @@ try {
     };
     results.push(r);
     console.log(
-      `${p.name.padEnd(27)} ${`${Math.round(oldSize / 1024)}→${Math.round(newSize / 1024)}`.padStart(14)}   | ` +
-        `${fmt(r.debian.wallS).padStart(16)} ${mib(r.debian.maxRssKiB).padStart(9)} ${fmt(sizes.theirsRawXz / 1024, 1).padStart(11)} | ` +
-        `${fmt(r.ours.wallS).padStart(14)} ${mib(r.ours.maxRssKiB).padStart(9)} ${fmt(r.ours.wasmHeapPeakBytes / 2 ** 20, 1).padStart(9)} ${fmt(sizes.oursRawXz / 1024, 1).padStart(11)} | ` +
-        `${fmt(r.ours.wallS / r.debian.wallS).padStart(7)} ${fmt(sizes.oursRawXz / sizes.theirsRawXz).padStart(9)} | ` +
-        `${fmt(r.bspatchMs.debianProcess, 0).padStart(18)} ${fmt(r.bspatchMs.ours, 0).padStart(5)} ${fmt(r.bspatchMs.oursStream, 0).padStart(12)}`,
+      `| ${p.name} | ${Math.round(oldSize / 1024)} → ${Math.round(newSize / 1024)} ` +
+        `| ${fmt(r.debian.wallS)} / ${fmt(r.ours.wallS)} ` +
+        `| ${fmt(r.debian.cpuS)} / ${fmt(r.ours.cpuS)} (${fmt(r.ours.bsdiffCpuS)}) ` +
+        `| ${mib(r.debian.maxRssKiB)} / ${mib(r.ours.maxRssKiB)} (${fmt(r.ours.wasmHeapPeakBytes / 2 ** 20, 1)}) ` +
+        `| ${fmt(sizes.theirsRawXz / 1024, 1)} / ${fmt(sizes.oursRawXz / 1024, 1)} ` +
+        `| ${fmt(r.bspatchMs.debianProcess, 0)} / ${fmt(r.bspatchMs.ours, 0)} / ${fmt(r.bspatchMs.oursStream, 0)} |`,
     );
   }
   console.log(JSON.stringify({ benchmark: 'bsdiff', commit: await gitCommit(ROOT), date: new Date().toISOString(), machine: await machine(), reps: REPS, results }));

@@ -43,8 +43,8 @@ export function oldFileFromBytes(bytes: Uint8Array): OldFile {
 }
 
 /**
- * Applies a raw bsdiff stream like {@link bspatch}, with memory bounded by about three times
- * `chunkSize` plus one patch chunk, whatever the file sizes. Every chunk yielded is a fresh
+ * Applies a raw bsdiff stream like {@link bspatch}, with memory bounded by about two times
+ * `chunkSize` (one output chunk, one cached window of old) plus one patch chunk, whatever the file sizes. Every chunk yielded is a fresh
  * array the caller may keep; together they are exactly `newSize` bytes. The patch is validated
  * as it is read, so a bad patch throws after some chunks may already have been yielded: treat
  * the output as untrusted until the iteration completes (and, in ostree, until the object's
@@ -72,7 +72,7 @@ export async function* bspatchStream(
   const reader = new PatchReader(patch);
   try {
     const control = new Uint8Array(CONTROL_SIZE);
-    const oldBuffer = new Uint8Array(Math.min(chunkSize, Math.max(old.size, 1)));
+    const oldWindow = new OldWindow(old, chunkSize);
     let out = new Uint8Array(Math.min(chunkSize, newSize));
     let filled = 0;
     let newPos = 0;
@@ -86,10 +86,10 @@ export async function* bspatchStream(
       // Diff: patch bytes plus old bytes, one output-buffer-sized piece at a time.
       let diffLeft = triple.diffLength;
       while (diffLeft > 0) {
-        const piece = Math.min(diffLeft, out.length - filled, oldBuffer.length);
+        const piece = Math.min(diffLeft, out.length - filled, chunkSize);
         await reader.readExactly(out, filled, piece);
-        await readOld(old, oldBuffer, piece, oldPos);
-        for (let i = 0; i < piece; i++) out[filled + i] = out[filled + i]! + oldBuffer[i]!;
+        const oldBytes = await oldWindow.view(oldPos, piece);
+        for (let i = 0; i < piece; i++) out[filled + i] = out[filled + i]! + oldBytes[i]!;
         filled += piece;
         oldPos += piece;
         newPos += piece;
@@ -122,14 +122,41 @@ export async function* bspatchStream(
   }
 }
 
-/** Fills `buffer[0, length)` from the old file at `position`, or throws `OLD_TRUNCATED`. */
-async function readOld(old: OldFile, buffer: Uint8Array, length: number, position: number): Promise<void> {
-  let done = 0;
-  while (done < length) {
-    const n = await old.read(buffer, done, length - done, position + done);
-    if (!(n > 0)) {
-      throw new BsdiffError('OLD_TRUNCATED', `old file read returned ${n} at ${position + done}, expected ${length - done} more bytes`);
+/**
+ * Reads of the old file through one cached window of `windowSize` bytes: bsdiff reads old
+ * mostly forward in many short diffs, so most reads are served without calling `old.read`.
+ */
+class OldWindow {
+  private readonly window: Uint8Array;
+  private start = 0;
+  private length = 0;
+
+  constructor(
+    private readonly old: OldFile,
+    windowSize: number,
+  ) {
+    this.window = new Uint8Array(Math.min(windowSize, Math.max(old.size, 1)));
+  }
+
+  /** Returns a view of old[position, position + length); `length` must not exceed the window size. */
+  async view(position: number, length: number): Promise<Uint8Array> {
+    if (position < this.start || position + length > this.start + this.length) {
+      const fill = Math.min(this.window.length, this.old.size - position);
+      await this.fill(position, fill);
     }
-    done += n;
+    const at = position - this.start;
+    return this.window.subarray(at, at + length);
+  }
+
+  private async fill(position: number, length: number): Promise<void> {
+    this.start = position;
+    this.length = 0;
+    while (this.length < length) {
+      const n = await this.old.read(this.window, this.length, length - this.length, position + this.length);
+      if (!(n > 0)) {
+        throw new BsdiffError('OLD_TRUNCATED', `old file read returned ${n} at ${position + this.length}, expected ${length - this.length} more bytes`);
+      }
+      this.length += n;
+    }
   }
 }
