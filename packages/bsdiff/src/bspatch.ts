@@ -24,7 +24,9 @@ export function bspatch(old: Uint8Array, patch: Uint8Array, newSize: number): Ui
     throw new BsdiffError('INVALID_ARGUMENT', 'old and patch must be Uint8Arrays');
   }
   checkSize('newSize', newSize);
-  const out = new Uint8Array(newSize);
+  // Every output byte consumes one patch byte, so a patch shorter than newSize can only fail:
+  // sizing the buffer by the patch keeps a hostile newSize from allocating anything big.
+  const out = new Uint8Array(Math.min(newSize, patch.length));
   let at = 0;
   let newPos = 0;
   let oldPos = 0;

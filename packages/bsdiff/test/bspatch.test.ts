@@ -218,6 +218,12 @@ describe('bspatch on hostile patches', () => {
     );
   });
 
+  it('a huge newSize with a short patch is TRUNCATED_PATCH, without allocating it', async () => {
+    const patch = concat([triple(0, 2, 0), bytes(1, 2)]);
+    expect(runSync(old, patch, 2 ** 50)).toEqual({ ok: false, code: 'TRUNCATED_PATCH' });
+    expect(await runStream(old, patch, 2 ** 50)).toEqual({ ok: false, code: 'TRUNCATED_PATCH' });
+  });
+
   it('an old file shorter than its declared size is OLD_TRUNCATED', async () => {
     const file: OldFile = { size: 4, read: async (buf, off, len, pos) => oldFileFromBytes(bytes(1, 2)).read(buf, off, len, pos) };
     const patch = concat([triple(4, 0, 0), new Uint8Array(4)]);
