@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
-import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, tempDir } from '../../sysroot/test/helpers/fixtures.js';
+import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -128,4 +128,28 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     expect(oursOnTheirs.stdout).toBe(theirsOnOurs);
     expect(theirsOnOurs.split('\n').filter((l) => /^[ *] os[ab] /.test(l))).toHaveLength(4);
   }, 120_000);
+
+  it('fails like ostree: same messages and exit codes', async () => {
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
+    await p.both(['status', '--sysroot=@SYSROOT@']);
+    const cases = [
+      ['os-init', '--sysroot=@SYSROOT@', 'os'],
+      ['deploy', '--sysroot=@SYSROOT@', 'nope'],
+      ['deploy', '--sysroot=@SYSROOT@', '--os=os', 'nope'],
+      ['undeploy', '--sysroot=@SYSROOT@', '3'],
+      ['pin', '--sysroot=@SYSROOT@', '0'],
+      ['pin', '--sysroot=@SYSROOT@', 'x1'],
+      ['kargs', 'edit-in-place', '--sysroot=@SYSROOT@', '--append-if-missing=a'],
+      ['upgrade', '--sysroot=@SYSROOT@', '--os=os'],
+      ['status', `--sysroot=${tempDir('ots-empty-')}`],
+    ];
+    for (const args of cases) {
+      const theirs = ostreeAdminResult(...args.map((x) => x.replace('@SYSROOT@', p.a)));
+      const r = await ours(['admin', ...args.map((x) => x.replace('@SYSROOT@', p.b))]);
+      expect({ code: r.code, stderr: r.stderr }, args.join(' ')).toEqual({ code: theirs.status, stderr: theirs.stderr });
+    }
+    p.expectSameLayout();
+  }, 60_000);
 });

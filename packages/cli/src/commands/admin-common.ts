@@ -7,6 +7,7 @@
 import { selectBootloader } from '@ostree-ts/bootloader';
 import { Sysroot, defaultEtcMerge } from '@ostree-ts/sysroot';
 import type { Invocation } from '../command.js';
+import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
 import type { OptionSpec } from '../goption.js';
 
@@ -22,7 +23,10 @@ export function sysrootPath(inv: Invocation): string {
 /** Opens the sysroot of `inv`; ostree's progress lines go to stdout in order. */
 export async function openSysroot(inv: Invocation): Promise<{ sysroot: Sysroot; flush: () => Promise<void> }> {
   const lines: string[] = [];
-  const sysroot = await Sysroot.open(inv.ctx.fs, sysrootPath(inv), {
+  const path = sysrootPath(inv);
+  const repoDir = await inv.ctx.fs.stat(`${path === '/' ? '' : path}/ostree/repo`).catch(() => undefined);
+  if (repoDir?.type !== 'directory') throw new CliError('loading sysroot: opendir(ostree/repo): No such file or directory');
+  const sysroot = await Sysroot.open(inv.ctx.fs, path, {
     etcMerge: defaultEtcMerge,
     bootloader: async (fs, path, repo) => {
       const configured = repo.config.hasKey('sysroot', 'bootloader') ? repo.config.getValue('sysroot', 'bootloader') : 'auto';

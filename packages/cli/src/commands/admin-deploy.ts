@@ -85,7 +85,11 @@ export const adminDeployCommand: CommandSpec = {
     if (originFile !== undefined) origin = KeyFile.parse(new TextDecoder().decode(await inv.ctx.fs.readFile(inv.ctx.absolute(originFile))));
     await withLockedSysroot(inv, async (sysroot) => {
       const osname = o.string('os');
-      sysroot.requireOsname(osname);
+      try {
+        sysroot.requireOsname(osname);
+      } catch (e) {
+        throw new CliError(`Looking for booted deployment: ${(e as Error).message}`, { cause: e });
+      }
       const merge = o.flag('no-merge') ? undefined : sysroot.mergeDeployment(osname);
       const kargs = await deployKargs(inv, merge?.options, merge !== undefined);
       const options: DeployOptions = {
