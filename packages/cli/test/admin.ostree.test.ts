@@ -85,6 +85,14 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     await p.both(['cleanup', '--sysroot=@SYSROOT@']);
     p.expectSameLayout();
     await p.both(['status', '--sysroot=@SYSROOT@']);
+
+    // Two deployments of one commit with equal kernels, arguments and versions: the next deploy
+    // of it only swaps bootlinks (ostree/boot.B.M), the BLS entries stay.
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', 'testos/stable']);
+    p.expectSameLayout();
+    const { ours: out } = await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', 'testos/stable']);
+    expect(out).toContain('Transaction complete; bootconfig swap: no;');
+    p.expectSameLayout();
   }, 120_000);
 
   it('two stateroots, U-Boot and syslinux configs, devicetree, --no-merge, --retain-rollback: same layout', async () => {
