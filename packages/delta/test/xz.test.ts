@@ -67,6 +67,16 @@ describe('xz limits', () => {
     await expect(collect(xz.decompress(chunked(new Uint8Array([1, 2, 3]), 5000), limits))).rejects.toMatchObject({ code: 'INVALID_DELTA' });
   });
 
+  it.each(backends)('$name verifies the CRC64 check ostree writes', async (xz) => {
+    const data = await nodeXz().compress!(new Uint8Array(1000).fill(7));
+    const buf = Buffer.from(data);
+    const indexStart = buf.length - 12 - (buf.readUInt32LE(buf.length - 8) + 1) * 4;
+    const bad = Uint8Array.from(data);
+    bad[indexStart - 1] = bad[indexStart - 1]! ^ 1; // last byte of the block's CRC64
+    await expect(collect(xz.decompress(chunked(bad, 100), limits))).rejects.toMatchObject({ code: 'INVALID_DELTA' });
+    expect((await collect(xz.decompress(chunked(data, 100), limits))).length).toBe(1000);
+  });
+
   it('decodes LZMA2 dictionary sizes', () => {
     expect(lzma2DictionarySize(0)).toBe(4096);
     expect(lzma2DictionarySize(1)).toBe(6144);
