@@ -219,6 +219,14 @@ describe.skipIf(!hasOstree)('hostile deltas', () => {
     expectCode(await applyPart(encodePartFile(0x78, bomb), {}, { maxPayloadBytes: 1 << 20 }), 'INVALID_DELTA');
   });
 
+  it('an aborted signal stops the apply with ABORTED', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const r = await applyPart(partWith({}), {}, { signal: controller.signal });
+    expectCode(r, 'ABORTED');
+    expect(r.after).toBe(r.before);
+  });
+
   it('random corruption of operations and payload only ever raises OstreeError and stores only verified objects', async () => {
     await fc.assert(
       fc.asyncProperty(
