@@ -118,7 +118,7 @@ export async function mergeEtc(fs: Fs, options: EtcMergeOptions): Promise<EtcMer
     await copier.copyDir(options.newDefaults, options.target, false);
   }
   const diff = await diffEtc(fs, options.origDefaults, options.modifiedEtc);
-  for (const path of diff.removed) await fs.removeTree(join(options.target, path));
+  for (const path of diff.removed) await removeLikeOstree(fs, options.target, path);
   for (const path of [...diff.modified, ...diff.added]) await copier.copyModified(options.modifiedEtc, options.target, path);
   return diff;
 }
@@ -149,17 +149,26 @@ class EtcCopier {
     // Other file types are ignored, as ostree does (it only logs them).
   }
 
-  /** Makes `target/path` a directory (creating missing parents the same way) with the owner, mode and xattrs of `modified/path`. */
+  /**
+   * Makes `target/path` a directory (creating missing parents the same way) with the owner,
+   * mode and xattrs of `modified/path`. Like ostree, an existing symlink to a directory is
+   * followed, and a non-directory there is an error.
+   */
   private async ensureDirFromTemplate(modified: string, target: string, path: string): Promise<void> {
     const fs = this.fs;
-    const existing = await fs.lstatIfExists(join(target, path));
+    let existing = await lstatOrThrow(fs, join(target, path), 'mkdirat');
     if (existing === undefined) {
       const parent = dirnameRel(path);
-      if (parent !== undefined && (await fs.lstatIfExists(join(target, parent))) === undefined)
+      if (parent !== undefined && (await lstatOrThrow(fs, join(target, parent), 'mkdirat')) === undefined)
         await this.ensureDirFromTemplate(modified, target, parent);
       await fs.mkdir(join(target, path), { mode: 0o700 });
+      existing = await fs.lstat(join(target, path));
     }
-    await this.copyDirAttributes(join(modified, path), join(target, path));
+    const dir = existing.type === 'symlink' ? await followLinks(fs, join(target, path)) : join(target, path);
+    const resolved = await fs.lstatIfExists(dir);
+    if (resolved === undefined) throw mergeError(`opendir(${path}): No such file or directory`);
+    if (resolved.type !== 'directory') throw mergeError(`opendir(${path}): Not a directory`);
+    await this.copyDirAttributes(join(modified, path), dir);
   }
 
   /** Recursive copy of a directory (ostree's copy_dir_recurse): the directory's attributes first, then its entries. */
@@ -208,6 +217,43 @@ class EtcCopier {
 }
 
 let tmpCounter = 0;
+
+function mergeError(message: string): OstreeError {
+  return new OstreeError('INVALID_SYSROOT', `During /etc merge: ${message}`);
+}
+
+/** lstat that maps a non-directory in the path to ostree's error for the operation `op`. */
+async function lstatOrThrow(fs: Fs, path: string, op: string): Promise<Stat | undefined> {
+  try {
+    return await fs.lstatIfExists(path);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOTDIR') throw mergeError(`${op}: Not a directory`);
+    throw e;
+  }
+}
+
+/** glnx_shutil_rm_rf_at: a missing path is fine; a non-directory on the way is an `unlinkat` error. */
+async function removeLikeOstree(fs: Fs, root: string, path: string): Promise<void> {
+  try {
+    if ((await fs.lstatIfExists(join(root, path))) === undefined) return;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOTDIR') throw mergeError(`unlinkat(${path}): Not a directory`);
+    throw e;
+  }
+  await fs.removeTree(join(root, path));
+}
+
+/** Follows symlinks in the last component (relative targets against the link's directory). */
+async function followLinks(fs: Fs, path: string): Promise<string> {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    const stat = await fs.lstatIfExists(current);
+    if (stat?.type !== 'symlink') return current;
+    const target = await fs.readlink(current);
+    current = target.startsWith('/') ? target : `${dirnameAbs(current)}/${target}`;
+  }
+  throw mergeError(`${path}: Too many levels of symbolic links`);
+}
 
 function join(a: string, b: string): string {
   return b === '' ? a : `${a.replace(/\/+$/, '')}/${b}`;

@@ -3,13 +3,14 @@
 // `ostree admin deploy` built (types, content, link targets, modes, owners, user xattrs, file mtimes).
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync,
+  chmodSync, chownSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync,
   utimesSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryFs } from '@ostree-ts/io';
 import { nodeFs } from '@ostree-ts/io-node';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffEtc, etcMergeSummary, mergeEtc } from '../src/etc-merge.js';
 
@@ -53,6 +54,7 @@ function commit(sysroot: string, version: string, etc: Spec): void {
     'usr/lib/modules/5.10.0-test/initramfs.img': 'INITRAMFS',
     'usr/lib/os-release': 'ID=testos\nPRETTY_NAME="TestOS"\n',
   });
+  mkdirSync(join(tree, 'usr/etc'), { recursive: true });
   writeSpec(join(tree, 'usr/etc'), etc);
   execFileSync('ostree', [`--repo=${sysroot}/ostree/repo`, 'commit', '-b', `${OS}/stable`, `--tree=dir=${tree}`, '--owner-uid=0', '--owner-gid=0', '-s', version]);
 }
@@ -292,6 +294,91 @@ describe.skipIf(!hasAdminOstree)('/etc merge and special files like real ostree'
       mergeEtc(nodeFs(), { origDefaults: join(root, 'm/usr/etc'), modifiedEtc: join(root, 'm/etc'), newDefaults: join(root, 'n/usr/etc'), target: join(root, 'n/etc') }),
     ).rejects.toThrow(/During \/etc merge: Copying fifo: Cannot copy non-regular\/non-symlink file: fifo/);
   });
+});
+
+// Random trees, random local edits, random new defaults.
+const LEAVES = ['a', 'a/inner', 'b', 'c', 'd/x', 'd/y', 'd/e', 'd/e/z', 'g/h'];
+const DIRS = ['a', 'd', 'd/e', 'g'];
+const leafValue = fc.constantFrom<Spec[string]>('one\n', 'two\n', { symlink: 'b' }, { content: 'private\n', mode: 0o600 }, { content: 'x\n', mode: 0o755 });
+const treeArb = fc.record(Object.fromEntries(LEAVES.map((l) => [l, fc.option(leafValue, { nil: undefined })]))).map((rec) => {
+  const spec: Spec = {};
+  const chosen = LEAVES.filter((l) => rec[l] !== undefined);
+  // A leaf that is the parent of another chosen leaf must be a directory: drop it.
+  for (const l of chosen) if (!chosen.some((o) => o.startsWith(`${l}/`))) spec[l] = rec[l]!;
+  return spec;
+});
+type Edit = { op: 'write' | 'chmod' | 'chown' | 'rm' | 'symlink' | 'mkdir'; path: string };
+const editArb = fc.array(
+  fc.record({ op: fc.constantFrom<Edit['op']>('write', 'chmod', 'chown', 'rm', 'symlink', 'mkdir'), path: fc.constantFrom(...LEAVES, ...DIRS) }),
+  { maxLength: 6 },
+);
+
+function applyEdits(etc: string, edits: readonly Edit[]): void {
+  for (const { op, path } of edits) {
+    const full = join(etc, path);
+    try {
+      if (op === 'write') {
+        mkdirSync(join(full, '..'), { recursive: true });
+        writeFileSync(full, `local ${path}\n`);
+      } else if (op === 'chmod') chmodSync(full, lstatSync(full).isDirectory() ? 0o700 : 0o600);
+      else if (op === 'chown') lchownSync(full, 1000, 1001);
+      else if (op === 'rm') rmSync(full, { recursive: true, force: true });
+      else if (op === 'symlink') {
+        rmSync(full, { recursive: true, force: true });
+        mkdirSync(join(full, '..'), { recursive: true });
+        symlinkSync(`../target-of-${path.replaceAll('/', '-')}`, full);
+      } else {
+        rmSync(full, { recursive: true, force: true });
+        mkdirSync(full, { recursive: true, mode: 0o750 });
+        writeFileSync(join(full, 'inside'), 'inside\n');
+      }
+    } catch {
+      // An edit that does not apply (e.g. a parent is a file) is skipped.
+    }
+  }
+}
+
+describe.skipIf(!hasAdminOstree)('/etc merge on random trees matches real ostree', () => {
+  it('same tree, or the same error', async () => {
+    await fc.assert(
+      fc.asyncProperty(treeArb, editArb, treeArb, async (v1, edits, v2) => {
+        let ostree: { first: string; second: string } | undefined;
+        let failure = '';
+        let first = '';
+        try {
+          ostree = twoDeployments(v1, (etc) => {
+            first = join(etc, '..');
+            applyEdits(etc, edits);
+          }, v2);
+        } catch (e) {
+          failure = (e as Error).message;
+          if (!failure.startsWith('deploy failed')) throw e;
+        }
+        const root = tempDir('ostree-ts-etc-rand-');
+        let newDefaults = join(root, 'usr-etc');
+        if (ostree !== undefined) newDefaults = join(ostree.second, 'usr/etc');
+        else {
+          mkdirSync(newDefaults);
+          writeSpec(newDefaults, v2);
+        }
+        const target = join(root, 'etc');
+        let ours: Error | undefined;
+        try {
+          await mergeEtc(nodeFs(), { origDefaults: join(first, 'usr/etc'), modifiedEtc: join(first, 'etc'), newDefaults, target });
+        } catch (e) {
+          ours = e as Error;
+        }
+        if (ostree === undefined) {
+          expect(ours).toBeDefined();
+          expect(failure).toContain(ours!.message);
+        } else {
+          expect(ours).toBeUndefined();
+          expect(snapshot(target)).toEqual(snapshot(join(ostree.second, 'etc')));
+        }
+      }),
+      { numRuns: Number(process.env.ETC_MERGE_RUNS ?? 20) }, // ETC_MERGE_RUNS=150 for a deeper search
+    );
+  }, 300_000);
 });
 
 describe('/etc merge rules on their own', () => {
