@@ -18,6 +18,12 @@ export interface Grub2MenuOptions {
    * old x86 BIOS GRUB, `'efi'` for old x86 EFI GRUB. Default `''`.
    */
   readonly commandSuffix?: '' | '16' | 'efi';
+  /**
+   * Prepended to the `linux`, `initrd` and `devicetree` paths. BLS paths are relative to the
+   * boot partition; when GRUB's root is a filesystem that holds `/boot` as a plain directory,
+   * use `'/boot'`. Default `''` (ostree's output).
+   */
+  readonly pathPrefix?: string;
 }
 
 /** GLib's `g_shell_quote`: single quotes, with each `'` written as `'\''`. */
@@ -32,6 +38,7 @@ export function shellQuote(text: string): string {
  */
 export function grub2MenuEntries(entries: readonly BlsEntry[], options: Grub2MenuOptions = {}): string {
   const suffix = options.commandSuffix ?? '';
+  const prefix = options.pathPrefix ?? '';
   let out = '';
   entries.forEach((entry, i) => {
     const title = blsGet(entry, 'title') ?? '(Untitled)';
@@ -41,11 +48,11 @@ export function grub2MenuEntries(entries: readonly BlsEntry[], options: Grub2Men
     out += `${options.prepareRoot ?? ''}\n`;
     const linux = requireLinux(entry);
     const kargs = blsGet(entry, 'options');
-    out += `linux${suffix} ${linux}${kargs === undefined ? '' : ` ${kargs}`}\n`;
+    out += `linux${suffix} ${prefix}${linux}${kargs === undefined ? '' : ` ${kargs}`}\n`;
     const initrd = blsGet(entry, 'initrd');
-    if (initrd !== undefined) out += `initrd${suffix} ${initrd}\n`;
+    if (initrd !== undefined) out += `initrd${suffix} ${prefix}${initrd}\n`;
     const devicetree = blsGet(entry, 'devicetree');
-    if (devicetree !== undefined) out += `devicetree ${devicetree}\n`;
+    if (devicetree !== undefined) out += `devicetree ${prefix}${devicetree}\n`;
     out += '}\n';
   });
   return out;

@@ -165,6 +165,10 @@ describe('GRUB 2 backend on its own', () => {
     );
   });
 
+  it('can prefix paths for a /boot that is not its own partition', () => {
+    expect(grub2MenuEntries([entry], { pathPrefix: '/boot' })).toContain('linux /boot/ostree/x/vmlinuz quiet\ninitrd /boot/ostree/x/initramfs.img\n');
+  });
+
   it('bls mode writes a blscfg stub', async () => {
     const fs = memoryFs();
     await fs.mkdir('/s/boot/loader.0', { recursive: true });
