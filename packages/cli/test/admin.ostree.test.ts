@@ -166,4 +166,31 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     }
     p.expectSameLayout();
   }, 60_000);
+
+  it('trees with /var content or only /etc: the same notes and errors as ostree', async () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree({ extra: { 'var/lib/thing': 'x', 'var/cache/c': 'y' } }), 'os/var', '1');
+    const etcOnly = bootableTree({ etc: {}, extra: { 'etc/hostname': 'h\n' } });
+    rmSync(join(etcOnly, 'usr/etc'), { recursive: true, force: true });
+    src.commit(etcOnly, 'os/etc', '2');
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
+    for (const s of [p.a, p.b]) {
+      src.pullInto(s, 'os/var');
+      src.pullInto(s, 'os/etc');
+    }
+    for (const ref of ['os/var', 'os/etc']) {
+      const args = ['deploy', '--os=os', ref];
+      const theirs = ostreeAdminResult(...args, `--sysroot=${p.a}`);
+      const r = await ours(['admin', ...args, `--sysroot=${p.b}`]);
+      expect({ code: r.code, stderr: [...r.stderr.split('\n')].sort(), stdout: r.stdout }, ref).toEqual({
+        code: theirs.status,
+        stderr: [...theirs.stderr.split('\n')].sort(),
+        stdout: theirs.stdout,
+      });
+    }
+    await p.both(['cleanup', '--sysroot=@SYSROOT@']);
+    p.expectSameLayout();
+  }, 60_000);
 });

@@ -31,8 +31,10 @@ export interface DeployTreeOptions {
   /** Kernel arguments to use instead of the merge deployment's. */
   readonly overrideKargs?: readonly string[];
   readonly etcMerge: EtcMergeStep;
-  /** Progress messages as ostree prints them. */
+  /** Progress messages as ostree prints them (stdout). */
   readonly log?: (message: string) => void;
+  /** Warnings as ostree prints them (stderr), e.g. content in `/var`. */
+  readonly warn?: (message: string) => void;
 }
 
 /** The next free serial for `revision` in stateroot `osname` (1 + the highest existing, from 0). */
@@ -61,7 +63,7 @@ async function prepareEtc(repo: Repo, root: string, revision: string): Promise<v
   const usrEtc = await fs.lstatIfExists(join(root, 'usr/etc'));
   let hasUsrEtc = usrEtc !== undefined;
   if (etc !== undefined) {
-    if (hasUsrEtc) throw new OstreeError('INVALID_SYSROOT', 'Preparing /etc: Tree contains both /etc and /usr/etc');
+    if (hasUsrEtc) throw new OstreeError('INVALID_SYSROOT', 'Tree contains both /etc and /usr/etc');
     await fs.rename(join(root, 'etc'), join(root, 'usr/etc'));
     hasUsrEtc = true;
   }
@@ -90,8 +92,13 @@ export async function deployTree(repo: Repo, sysroot: string, options: DeployTre
   await checkout(repo, revision, root, { processPassthroughWhiteouts: true, userMode: userModeFor(repo) });
 
   const layout = await findKernelLayout(fs, root, repo.hash);
-  await prepareEtc(repo, root, revision);
-  await lintVar(fs, root, revision);
+  try {
+    await prepareEtc(repo, root, revision);
+  } catch (e) {
+    if (e instanceof OstreeError && !e.message.startsWith('Preparing /etc')) throw new OstreeError(e.code, `Preparing /etc: ${e.message}`, { cause: e });
+    throw e;
+  }
+  await lintVar(fs, root, revision, options.warn ?? (() => {}));
 
   let kargs: string | undefined = options.overrideKargs?.join(' ');
   if (options.overrideKargs === undefined && options.merge !== undefined) kargs = options.merge.options;
@@ -119,12 +126,10 @@ export async function deployTree(repo: Repo, sysroot: string, options: DeployTre
   };
 }
 
-async function lintVar(fs: Fs, root: string, revision: string): Promise<void> {
+// The content of /var in a commit is never used: /var is the stateroot's.
+async function lintVar(fs: Fs, root: string, revision: string, warn: (message: string) => void): Promise<void> {
   const v = join(root, 'var');
   const st = await fs.lstatIfExists(v);
   if (st?.type !== 'directory') return;
-  for (const name of await fs.readdir(v)) {
-    // ostree prints this on stderr; the content of /var in a commit is never used.
-    console.error(`note: Deploying commit ${revision} which contains content in /var/${name} that will be ignored.`);
-  }
+  for (const name of await fs.readdir(v)) warn(`note: Deploying commit ${revision} which contains content in /var/${name} that will be ignored.`);
 }

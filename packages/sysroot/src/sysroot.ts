@@ -30,6 +30,8 @@ export interface SysrootOptions extends RepoOptions {
   readonly etcMerge: EtcMergeStep;
   /** Messages ostree prints on stdout (`Copying /etc changes: …`, `Bootloader updated; …`). */
   readonly log?: (message: string) => void;
+  /** Messages ostree prints on stderr (`note: Deploying commit … /var/…`). */
+  readonly warn?: (message: string) => void;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Formats the `Freed objects: SIZE` line after a prune (GLib's g_format_size in the CLI). */
   readonly formatSize?: (bytes: number) => string;
@@ -228,6 +230,7 @@ export class Sysroot {
       ...(options.kargs !== undefined ? { overrideKargs: options.kargs } : {}),
       etcMerge: this.options.etcMerge,
       log: (m) => this.log(m),
+      ...(this.options.warn !== undefined ? { warn: this.options.warn } : {}),
     });
     await this.simpleWriteDeployment(osname, deployment, merge, options);
     await this.cleanup({ prune: !options.noPrune });
@@ -322,6 +325,7 @@ export class Sysroot {
       merge: src.merge,
       etcMerge: this.options.etcMerge,
       log: (m) => this.log(m),
+      ...(this.options.warn !== undefined ? { warn: this.options.warn } : {}),
     });
     await this.writeDeployments(this.planDeploymentList(os, deployment, src.merge), { postclean: true });
     return deployment;

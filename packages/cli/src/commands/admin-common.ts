@@ -23,6 +23,7 @@ export function sysrootPath(inv: Invocation): string {
 /** Opens the sysroot of `inv`; ostree's progress lines go to stdout in order. */
 export async function openSysroot(inv: Invocation): Promise<{ sysroot: Sysroot; flush: () => Promise<void> }> {
   const lines: string[] = [];
+  const warnings: string[] = [];
   const path = sysrootPath(inv);
   const repoDir = await inv.ctx.fs.stat(`${path === '/' ? '' : path}/ostree/repo`).catch(() => undefined);
   if (repoDir?.type !== 'directory') throw new CliError('loading sysroot: opendir(ostree/repo): No such file or directory');
@@ -33,10 +34,13 @@ export async function openSysroot(inv: Invocation): Promise<{ sysroot: Sysroot; 
       return selectBootloader(fs, path, configured);
     },
     log: (m) => lines.push(`${m}\n`),
+    warn: (m) => warnings.push(`${m}\n`),
     formatSize: (n) => formatSize(n),
     env: inv.ctx.env,
   });
   const flush = async (): Promise<void> => {
+    const errors = warnings.splice(0).join('');
+    if (errors !== '') await inv.ctx.printErr(errors);
     const text = lines.splice(0).join('');
     if (text !== '') await inv.ctx.print(text);
   };
