@@ -44,8 +44,9 @@ export function oldFileFromBytes(bytes: Uint8Array): OldFile {
 
 /**
  * Applies a raw bsdiff stream like {@link bspatch}, with memory bounded by about two times
- * `chunkSize` (one output chunk, one cached window of old) plus one patch chunk, whatever the file sizes. Every chunk yielded is a fresh
- * array the caller may keep; together they are exactly `newSize` bytes. The patch is validated
+ * `chunkSize` (one output chunk, one cached window of old) plus one patch chunk, whatever the
+ * file sizes. Every chunk yielded is a fresh array the caller may keep; together they are
+ * exactly `newSize` bytes. The patch is validated
  * as it is read, so a bad patch throws after some chunks may already have been yielded: treat
  * the output as untrusted until the iteration completes (and, in ostree, until the object's
  * checksum matches).
