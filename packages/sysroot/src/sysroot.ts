@@ -16,7 +16,7 @@ import { replaceFile } from './fs-util.js';
 import { bumpDeployMtime } from './init.js';
 import { KernelArgs } from './kargs.js';
 import { loadSysrootState, type SysrootState } from './load.js';
-import { withSysrootLock } from './lock.js';
+import { withSysrootLock, type SysrootLockOptions } from './lock.js';
 import { join } from './paths.js';
 import { writeDeployments, type WriteResult } from './write-deployments.js';
 
@@ -123,11 +123,16 @@ export class Sysroot {
   }
 
   /** Runs `fn` under the sysroot lock, with freshly loaded state. */
-  async locked<T>(fn: () => Promise<T>): Promise<T> {
-    return withSysrootLock(this.fs, this.path, async () => {
-      await this.reload();
-      return fn();
-    });
+  async locked<T>(fn: () => Promise<T>, options: SysrootLockOptions = {}): Promise<T> {
+    return withSysrootLock(
+      this.fs,
+      this.path,
+      async () => {
+        await this.reload();
+        return fn();
+      },
+      options,
+    );
   }
 
   /** Pending and rollback deployments of `osname` around the booted one (ostree_sysroot_query_deployments_for). */

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeFs } from '@ostree-ts/io-node';
 import { describe, expect, it } from 'vitest';
 import { defaultEtcMerge, initFs, initOsname, loadSysrootState, Sysroot, withSysrootLock } from '../src/index.js';
-import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdminResult, tempDir } from './helpers/fixtures.js';
+import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdminResult, tempDir } from './helpers/fixtures.js';
 import { validateBootConfig } from './helpers/validate.js';
 
 const fs = nodeFs();
@@ -97,6 +98,24 @@ describe.skipIf(!hasOstreeAdmin)('Sysroot', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['first-in', 'first-out', 'second']);
     await expect(withSysrootLock(fs, path, async () => withSysrootLock(fs, path, async () => 1, { waitMs: 0 }))).rejects.toThrow(/Locking sysroot/);
+  });
+
+  it('excludes real ostree admin: it waits for the lock ostree-ts holds', async () => {
+    const { path } = await sysrootWith({ 'os/a': '1' });
+    let exited = false;
+    let out = '';
+    let done: Promise<unknown> | undefined;
+    await withSysrootLock(fs, path, async () => {
+      const child = spawn('setpriv', ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', 'cleanup', `--sysroot=${path}`], { env: OSTREE_ADMIN_ENV });
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', () => (exited = true));
+      done = new Promise((r) => child.on('exit', r));
+      for (let i = 0; i < 100 && !out.includes('Waiting for sysroot lock...'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(out).toContain('Waiting for sysroot lock...');
+      expect(exited).toBe(false);
+    });
+    await done;
+    expect(exited).toBe(true);
   });
 });
 

@@ -51,7 +51,12 @@ export async function openSysroot(inv: Invocation): Promise<{ sysroot: Sysroot; 
 export async function withLockedSysroot(inv: Invocation, fn: (sysroot: Sysroot) => Promise<void>): Promise<void> {
   const { sysroot, flush } = await openSysroot(inv);
   try {
-    await sysroot.locked(() => fn(sysroot));
+    await sysroot.locked(() => fn(sysroot), {
+      onWait: async () => {
+        await inv.ctx.print('Waiting for sysroot lock...\n');
+        await inv.ctx.out.flush();
+      },
+    });
   } finally {
     await flush();
   }
