@@ -59,19 +59,23 @@ function commit(sysroot: string, version: string, etc: Spec): void {
   execFileSync('ostree', [`--repo=${sysroot}/ostree/repo`, 'commit', '-b', `${OS}/stable`, `--tree=dir=${tree}`, '--owner-uid=0', '--owner-gid=0', '-s', version]);
 }
 
-function deploy(sysroot: string): string {
-  const r = spawnSync(
-    'setpriv',
-    ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', 'deploy', `--sysroot=${sysroot}`, `--os=${OS}`, `${OS}/stable`],
-    { encoding: 'utf8', env: { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments' } },
-  );
-  if (r.status !== 0) throw new Error(`deploy failed: ${r.stderr}`);
+/** `ostree admin ARGS` without CAP_SYS_ADMIN (never freezes /boot), with mutable deployments. */
+function admin(args: string[]): string {
+  const r = spawnSync('setpriv', ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments' },
+  });
+  if (r.status !== 0) throw new Error(`${args[0]} failed: ${r.stderr}`);
   return r.stdout + r.stderr;
+}
+
+function deploy(sysroot: string): string {
+  return admin(['deploy', `--sysroot=${sysroot}`, `--os=${OS}`, `${OS}/stable`]);
 }
 
 /** Deployment roots, newest (default) first. */
 function deployments(sysroot: string): string[] {
-  const out = execFileSync('ostree', ['admin', 'status', `--sysroot=${sysroot}`], { encoding: 'utf8' });
+  const out = admin(['status', `--sysroot=${sysroot}`]);
   return [...out.matchAll(/^\*?\s*testos ([0-9a-f]{64}\.[0-9]+)/gm)].map((m) => join(sysroot, 'ostree/deploy', OS, 'deploy', m[1]!));
 }
 
@@ -195,8 +199,8 @@ function editLocalEtc(etc: string): void {
 function twoDeployments(v1: Spec, edit: (etc: string) => void, v2: Spec): { first: string; second: string; before: Record<string, Node>; log: string } {
   const sysroot = join(tempDir('ostree-ts-etc-'), 'sysroot');
   mkdirSync(sysroot);
-  execFileSync('ostree', ['admin', 'init-fs', sysroot], { stdio: 'pipe' });
-  execFileSync('ostree', ['admin', 'os-init', OS, `--sysroot=${sysroot}`], { stdio: 'pipe' });
+  admin(['init-fs', sysroot]);
+  admin(['os-init', OS, `--sysroot=${sysroot}`]);
   execFileSync('ostree', [`--repo=${sysroot}/ostree/repo`, 'config', 'set', 'sysroot.bootloader', 'none']);
   commit(sysroot, '1', v1);
   deploy(sysroot);

@@ -45,8 +45,8 @@ export function makeSysroot(bootloader: string | undefined): string {
   const dir = mkdtempSync(join(tmpdir(), 'ostree-ts-bl-'));
   const sysroot = join(dir, 'sysroot');
   mkdirSync(sysroot);
-  execFileSync('ostree', ['admin', 'init-fs', sysroot], { stdio: 'pipe' });
-  execFileSync('ostree', ['admin', 'os-init', OS, `--sysroot=${sysroot}`], { stdio: 'pipe' });
+  admin(['init-fs', sysroot]);
+  admin(['os-init', OS, `--sysroot=${sysroot}`]);
   if (bootloader !== undefined)
     execFileSync('ostree', [`--repo=${sysroot}/ostree/repo`, 'config', 'set', 'sysroot.bootloader', bootloader]);
   return sysroot;
@@ -68,14 +68,22 @@ export function commitOs(sysroot: string, version: string, extra: TreeSpec = {})
   }
 }
 
-/** `ostree admin deploy` as the task's safety rules require; returns stderr+stdout on failure. */
+/**
+ * `ostree admin ARGS` without CAP_SYS_ADMIN (so it can never freeze the host's /boot) and with
+ * mutable deployments; returns stdout, throws with stderr on failure.
+ */
+export function admin(args: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync('setpriv', ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments', ...env },
+  });
+  if (r.status !== 0) throw new Error(`ostree admin ${args[0]} failed (${r.status}): ${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** `ostree admin deploy` into stateroot testos. */
 export function adminDeploy(sysroot: string, args: string[], env: Record<string, string> = {}): void {
-  const r = spawnSync(
-    'setpriv',
-    ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', 'deploy', `--sysroot=${sysroot}`, `--os=${OS}`, ...args],
-    { encoding: 'utf8', env: { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments', ...env } },
-  );
-  if (r.status !== 0) throw new Error(`ostree admin deploy failed (${r.status}): ${r.stderr}${r.stdout}`);
+  admin(['deploy', `--sysroot=${sysroot}`, `--os=${OS}`, ...args], env);
 }
 
 /** The live bootversion (`boot/loader -> loader.N`). */
