@@ -1,0 +1,52 @@
+/**
+ * The sysroot layer is runtime-neutral: a whole OTA cycle (init, commit, deploy, second deploy
+ * with /etc merge, rollback, undeploy, cleanup) on the in-memory filesystem, no Node fs.
+ */
+import { variant } from '@ostree-ts/core';
+import { memoryFs } from '@ostree-ts/io';
+import { commitDirectory } from '@ostree-ts/repo';
+import { describe, expect, it } from 'vitest';
+import { defaultEtcMerge, initFs, initOsname, Sysroot } from '../src/index.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+describe('Sysroot on memoryFs', () => {
+  it('deploys, merges /etc, rolls back and cleans up', async () => {
+    const fs = memoryFs();
+    const repo = await initFs(fs, '/');
+    await initOsname(fs, '/', 'os');
+    const commit = async (kernel: string, app: string, version: string): Promise<string> => {
+      await fs.removeTree('/src');
+      await fs.mkdir('/src/usr/lib/modules/6.1', { recursive: true });
+      await fs.mkdir('/src/usr/etc', { recursive: true });
+      await fs.writeFile('/src/usr/lib/modules/6.1/vmlinuz', enc.encode(kernel));
+      await fs.writeFile('/src/usr/lib/modules/6.1/initramfs.img', enc.encode('I'));
+      await fs.writeFile('/src/usr/lib/os-release', enc.encode('PRETTY_NAME="Mem OS"\n'));
+      await fs.writeFile('/src/usr/etc/app.conf', enc.encode(app));
+      const r = await commitDirectory(repo, fs, '/src', { ref: 'os/stable', subject: version, metadata: [['version', variant('s', version)]] });
+      return r.checksum;
+    };
+    const log: string[] = [];
+    const c1 = await commit('K1', 'a=1\n', '1');
+    const s = await Sysroot.open(fs, '/', { etcMerge: defaultEtcMerge, log: (m) => log.push(m) });
+    await s.deploy('os/stable', { osname: 'os', kargs: ['root=LABEL=r'] });
+    await fs.writeFile(`/ostree/deploy/os/deploy/${c1}.0/etc/app.conf`, enc.encode('a=local\n'), { exclusive: false });
+    const c2 = await commit('K2', 'a=2\n', '2');
+    await s.deploy('os/stable', { osname: 'os' });
+    expect(log).toContain('Copying /etc changes: 1 modified, 0 removed, 0 added');
+    expect(dec.decode(await fs.readFile(`/ostree/deploy/os/deploy/${c2}.0/etc/app.conf`))).toBe('a=local\n');
+    expect(s.deployments.map((d) => d.csum)).toEqual([c2, c1]);
+    expect(await fs.readlink('/boot/loader')).toBe('loader.0');
+    const entry = dec.decode(await fs.readFile('/boot/loader/entries/ostree-2-os.conf'));
+    expect(entry).toMatch(/^title Mem OS 2 \(ostree:0\)\nversion 2\noptions root=LABEL=r ostree=\/ostree\/boot\.0\/os\/[0-9a-f]{64}\/0\n/);
+
+    await s.rollback();
+    expect(s.deployments.map((d) => d.csum)).toEqual([c1, c2]);
+    await s.undeploy(1);
+    await s.cleanup({ prune: true });
+    expect(s.deployments.map((d) => d.csum)).toEqual([c1]);
+    expect((await fs.readdir('/ostree/deploy/os/deploy')).sort()).toEqual([`${c1}.0`, `${c1}.0.origin`]);
+    expect((await fs.readdir('/boot/ostree')).length).toBe(1);
+  });
+});
