@@ -39,4 +39,11 @@ export interface Bootloader {
   writeConfig(ctx: BootloaderWriteContext): Promise<void>;
   /** Optional step after the swap (ostree's zipl uses one). */
   postSwap?(ctx: BootloaderWriteContext): Promise<void>;
+  /**
+   * Whether the `boot/loader` swap makes this backend's configuration live atomically (ostree
+   * then logs "Transaction complete", otherwise "Bootloader updated"). Absent means true, as
+   * in ostree; GRUB on EFI, systemd-boot and BLS-only (ostree's "no bootloader") say false.
+   * Ask after `query`/`writeConfig`: GRUB only knows it is on EFI once it has probed.
+   */
+  isAtomic?(): boolean;
 }

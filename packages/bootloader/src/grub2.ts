@@ -45,6 +45,8 @@ export function grub2Bootloader(options: Grub2Options = {}): Bootloader & { read
   return {
     name: 'grub2',
     efiConfigPath: () => efiConfig,
+    // The EFI path renames over a FAT file: not atomic (as ostree reports it).
+    isAtomic: () => efiConfig === undefined,
     async query(fs: Fs, sysroot: string): Promise<boolean> {
       efiConfig = undefined;
       // GLib's query_exists counts a dangling symlink as existing (checked with python3-gi),

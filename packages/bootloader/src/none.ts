@@ -9,6 +9,8 @@ import type { Bootloader } from './bootloader.js';
 export function blsOnlyBootloader(): Bootloader {
   return {
     name: 'none',
+    // ostree has no bootloader object here and reports the switch as not atomic.
+    isAtomic: () => false,
     query: async () => false,
     writeConfig: async () => undefined,
   };

@@ -56,6 +56,8 @@ export function systemdBootBootloader(options: SystemdBootOptions = {}): Bootloa
   const espOf = (sysroot: string): string => joinPath(sysroot, options.espPath ?? 'boot/efi');
   return {
     name: 'systemd-boot',
+    // loader.conf is renamed on FAT after the swap, not by it.
+    isAtomic: () => false,
     query: (fs: Fs, sysroot: string) => exists(fs, joinPath(espOf(sysroot), 'loader'), true),
     async writeConfig(ctx: BootloaderWriteContext): Promise<void> {
       const { fs } = ctx;

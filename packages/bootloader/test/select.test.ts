@@ -53,6 +53,17 @@ describe('selectBootloader', () => {
     });
   });
 
+  it('reports atomicity like ostree', async () => {
+    const fs = await sysroot({ 'boot/efi/EFI/debian/grub.cfg': '' });
+    const efiGrub = await selectBootloader(fs, '/s', 'auto');
+    expect(efiGrub.isAtomic?.()).toBe(false);
+    const biosGrub = await selectBootloader(fs, '/s', 'grub2'); // explicit: no probing, BIOS
+    expect(biosGrub.isAtomic?.()).toBe(true);
+    expect((await selectBootloader(fs, '/s', 'uboot')).isAtomic?.() ?? true).toBe(true);
+    expect((await selectBootloader(fs, '/s', 'none')).isAtomic?.()).toBe(false);
+    expect((await selectBootloader(fs, '/s', 'systemd-boot')).isAtomic?.()).toBe(false);
+  });
+
   it('BLS only writes nothing', async () => {
     const fs = await sysroot({});
     await blsOnlyBootloader().writeConfig({ fs, sysroot: '/s', bootversion: 1, entries: [], deploymentRoots: [] });
