@@ -23,24 +23,25 @@ export interface SysrootState {
   readonly booted: Deployment | undefined;
 }
 
-async function readVersionLink(fs: Fs, path: string, what: string): Promise<0 | 1> {
+// ostree wants `loader.0`/`loader.1` exactly for boot/loader, but only the suffix of a bootlink dir.
+async function readVersionLink(fs: Fs, path: string, what: string, matches: (target: string, n: 0 | 1) => boolean): Promise<0 | 1> {
   const st = await fs.lstatIfExists(path);
   if (st === undefined) return 0;
   if (st.type !== 'symlink') throw new OstreeError('INVALID_SYSROOT', `Not a symbolic link: ${what}`);
   const target = await fs.readlink(path);
-  if (target.endsWith('.0')) return 0;
-  if (target.endsWith('.1')) return 1;
+  if (matches(target, 0)) return 0;
+  if (matches(target, 1)) return 1;
   throw new OstreeError('INVALID_SYSROOT', `Invalid target '${target}' in ${what}`);
 }
 
 /** The current bootversion (`boot/loader` → `loader.N`; 0 when absent). */
 export function readBootversion(fs: Fs, sysroot: string): Promise<0 | 1> {
-  return readVersionLink(fs, join(sysroot, 'boot/loader'), 'boot/loader');
+  return readVersionLink(fs, join(sysroot, 'boot/loader'), 'boot/loader', (t, n) => t === `loader.${n}`);
 }
 
 /** The subbootversion of `bootversion` (`ostree/boot.B` → `boot.B.M`; 0 when absent). */
 export function readSubbootversion(fs: Fs, sysroot: string, bootversion: number): Promise<0 | 1> {
-  return readVersionLink(fs, join(sysroot, `ostree/boot.${bootversion}`), `ostree/boot.${bootversion}`);
+  return readVersionLink(fs, join(sysroot, `ostree/boot.${bootversion}`), `ostree/boot.${bootversion}`, (t, n) => t.endsWith(`.${n}`));
 }
 
 /** The BLS entries of `boot/loader.B/entries` named `ostree-*.conf`, in ostree's order. */
