@@ -84,8 +84,11 @@ async function findEfiGrubConfig(fs: Fs, sysroot: string): Promise<string | unde
 }
 
 async function runGenerator(ctx: BootloaderWriteContext, exec: string, target: string, isEfi: boolean, run: CommandRunner): Promise<void> {
-  // ostree chroots into the new deployment for a real grub2-mkconfig when not booted; we
-  // cannot (no privileges assumed), so a system mkconfig runs against the host as is.
+  // For a real grub2-mkconfig on a sysroot other than the running system, ostree chroots into
+  // the new deployment so the deployment's own grub.d scripts run. We assume no privileges to
+  // do that, and running the host's scripts instead would describe the wrong system.
+  if (exec.endsWith(GRUB2_MKCONFIG_SUFFIX) && ctx.sysroot.replace(/\/+$/, '') !== '')
+    throw new OstreeError('UNSUPPORTED', `${exec} needs a chroot into the new deployment for sysroot ${ctx.sysroot}; use the generate mode or a generator that reads the BLS entries`);
   const env: Record<string, string | undefined> = { ...ctx.env, _OSTREE_GRUB2_BOOTVERSION: String(ctx.bootversion) };
   if (isEfi) env['_OSTREE_GRUB2_IS_EFI'] = '1';
   const result = await run([exec, '-o', target], env, ctx.env?.['OSTREE_DEBUG_GRUB2'] !== undefined);

@@ -177,6 +177,16 @@ describe('GRUB 2 backend on its own', () => {
     expect(text).toMatch(/\ninsmod blscfg\nblscfg\n$/);
   });
 
+  it('refuses to run a system grub2-mkconfig for another sysroot (ostree would chroot)', async () => {
+    const fs = memoryFs();
+    await fs.mkdir('/s/boot/loader.0', { recursive: true });
+    const ran: string[][] = [];
+    const bl = grub2Bootloader({ run: async (argv) => (ran.push([...argv]), { status: 0 }) });
+    const env = { OSTREE_GRUB2_EXEC: '/usr/sbin/grub2-mkconfig' };
+    await expect(bl.writeConfig({ fs, sysroot: '/s', bootversion: 0, entries: [entry], deploymentRoots: [], env })).rejects.toMatchObject({ code: 'UNSUPPORTED' });
+    expect(ran).toEqual([]);
+  });
+
   it('exec mode reports a failing generator', async () => {
     const fs = memoryFs();
     await fs.mkdir('/s/boot/loader.0', { recursive: true });
