@@ -16,7 +16,9 @@ import type { RollsumMatch } from './rollsum.js';
 
 /** Window sizes for a given bsdiff input limit: old window = new window × 1.5. */
 export function windowSizes(maxBsdiffSize: number): { window: number; margin: number } {
-  const window = Math.max(64 * 1024, Math.min(16 * 1024 * 1024, Math.floor(maxBsdiffSize / 2.5)));
+  // 4 MiB keeps each run of the wasm bsdiff small enough (about 8.5 × window) that its module
+  // instance is reused rather than re-created per window.
+  const window = Math.max(64 * 1024, Math.min(4 * 1024 * 1024, Math.floor(maxBsdiffSize / 2.5)));
   return { window, margin: Math.floor(window / 4) };
 }
 
@@ -52,8 +54,8 @@ function patchEnd(patch: Uint8Array): { oldPos: number; newLength: number } {
   return { oldPos, newLength };
 }
 
-async function readAt(handle: ReadHandle, start: number, length: number): Promise<Uint8Array> {
-  const buf = new Uint8Array(length);
+/** Reads `[start, start+length)` into `buf` (reused across windows: fewer large garbage buffers). */
+async function readInto(handle: ReadHandle, buf: Uint8Array, start: number, length: number): Promise<Uint8Array> {
   let done = 0;
   while (done < length) {
     const n = await handle.read(buf, done, length - done, start + done);
@@ -82,6 +84,9 @@ export async function windowedBsdiff(input: WindowedBsdiffInput): Promise<Uint8A
   const { window, margin } = windowSizes(input.maxBsdiffSize);
   const out: Uint8Array[] = [];
   let outLength = 0;
+  // The bsdiff copies its inputs into its own memory, so both window buffers are reused.
+  const oldBuf = new Uint8Array(window + 2 * margin);
+  const newBuf = new Uint8Array(window);
   let globalOldPos = 0;
   let newStart = 0;
   const emit = (b: Uint8Array): void => {
@@ -92,7 +97,7 @@ export async function windowedBsdiff(input: WindowedBsdiffInput): Promise<Uint8A
     const centre = alignedOldStart(input.matches, newStart, newBytes.length);
     const oldStart = Math.min(Math.max(0, centre - margin), input.oldSize);
     const oldEnd = Math.min(input.oldSize, Math.max(oldStart, centre + newBytes.length + margin));
-    const oldBytes = await readAt(input.old, oldStart, oldEnd - oldStart);
+    const oldBytes = await readInto(input.old, oldBuf, oldStart, oldEnd - oldStart);
     const patch = await input.bsdiff(oldBytes, newBytes);
     if (oldStart !== globalOldPos) emit(encodeControl({ diffLength: 0, extraLength: 0, oldSeek: oldStart - globalOldPos }));
     const end = patchEnd(patch);
@@ -101,23 +106,21 @@ export async function windowedBsdiff(input: WindowedBsdiffInput): Promise<Uint8A
     globalOldPos = oldStart + end.oldPos;
     newStart += newBytes.length;
   };
-  let pending: Uint8Array[] = [];
-  let pendingLength = 0;
+  let filled = 0;
   for await (const chunk of input.newStream) {
     let at = 0;
     while (at < chunk.length) {
-      const take = Math.min(chunk.length - at, window - pendingLength);
-      pending.push(chunk.subarray(at, at + take));
-      pendingLength += take;
+      const take = Math.min(chunk.length - at, window - filled);
+      newBuf.set(chunk.subarray(at, at + take), filled);
+      filled += take;
       at += take;
-      if (pendingLength === window) {
-        await diffWindow(concat(pending, pendingLength));
-        pending = [];
-        pendingLength = 0;
+      if (filled === window) {
+        await diffWindow(newBuf);
+        filled = 0;
       }
     }
   }
-  if (pendingLength > 0) await diffWindow(concat(pending, pendingLength));
+  if (filled > 0) await diffWindow(newBuf.subarray(0, filled));
   return concat(out, outLength);
 }
 
