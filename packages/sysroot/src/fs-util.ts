@@ -5,17 +5,12 @@
  */
 import { hasErrorCode, type Fs } from '@ostree-ts/io';
 
+// A random per-process tag plus a counter: unique beside `path` without node:process.
+const tag = Math.floor(Math.random() * 0xffffffff).toString(36);
 let counter = 0;
 function tempName(path: string): string {
   const slash = path.lastIndexOf('/');
-  const rand = `${process_id()}-${Date.now().toString(36)}-${(counter++).toString(36)}`;
-  return `${path.slice(0, slash + 1)}.tmp-${rand}-${path.slice(slash + 1)}`;
-}
-
-// A per-process tag without importing node:process (this layer stays runtime-neutral).
-const tag = Math.floor(Math.random() * 0xffffffff).toString(36);
-function process_id(): string {
-  return tag;
+  return `${path.slice(0, slash + 1)}.tmp-${tag}-${(counter++).toString(36)}-${path.slice(slash + 1)}`;
 }
 
 /** Writes `data` to a temporary name beside `path`, fsyncs it, and renames it over `path` (glnx_file_replace_contents_at). */
@@ -52,9 +47,4 @@ export async function unlinkIfExists(fs: Fs, path: string): Promise<void> {
   } catch (e) {
     if (!hasErrorCode(e, 'ENOENT')) throw e;
   }
-}
-
-/** True if `path` exists (without following a final symlink). */
-export async function exists(fs: Fs, path: string): Promise<boolean> {
-  return (await fs.lstatIfExists(path)) !== undefined;
 }

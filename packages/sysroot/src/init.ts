@@ -6,17 +6,13 @@
 import { OstreeError } from '@ostree-ts/core';
 import { hasErrorCode, type Fs } from '@ostree-ts/io';
 import { initRepo, type Repo, type RepoOptions } from '@ostree-ts/repo';
+import { mkdirP } from './fs-util.js';
 import { join } from './paths.js';
 
 /** Options of {@link initFs}. */
 export interface InitFsOptions {
   /** `--modern`: only `ostree/` (no traditional top-level directories). */
   readonly modern?: boolean;
-}
-
-async function mkdirP(fs: Fs, path: string, mode: number): Promise<void> {
-  if ((await fs.lstatIfExists(path)) !== undefined) return;
-  await fs.mkdir(path, { mode, recursive: true });
 }
 
 /**

@@ -9,7 +9,7 @@ import { OstreeError } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import { KeyFile } from '@ostree-ts/keyfile';
 import type { Deployment, UnlockedState } from './deployment.js';
-import { join, originRelPath, parseDeploymentName, parseOstreeKarg, type DeploymentId } from './paths.js';
+import { deploymentRelPath, join, originRelPath, parseDeploymentName, parseOstreeKarg, type DeploymentId } from './paths.js';
 
 const decoder = new TextDecoder();
 
@@ -104,7 +104,7 @@ async function findBooted(fs: Fs, sysroot: string, deployments: readonly Deploym
   if (sysroot !== '/' || (await fs.lstatIfExists('/run/ostree-booted')) === undefined) return undefined;
   const root = await fs.stat('/');
   for (const d of deployments) {
-    const st = await fs.stat(join(sysroot, `ostree/deploy/${d.osname}/deploy/${d.csum}.${d.deployserial}`));
+    const st = await fs.stat(join(sysroot, deploymentRelPath(d)));
     if (st.dev === root.dev && st.ino === root.ino) return d;
   }
   return undefined;

@@ -5,10 +5,11 @@
  * @module
  */
 import { serializeBlsEntry, type Bootloader } from '@ostree-ts/bootloader';
-import { OstreeError, lookupMetadata } from '@ostree-ts/core';
+import { OstreeError } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import { KeyFile } from '@ostree-ts/keyfile';
 import { openRepo, type Repo, type RepoOptions } from '@ostree-ts/repo';
+import { commitVersion } from './boot-entry.js';
 import { cleanupSysroot, type CleanupResult } from './cleanup.js';
 import { deployTree, writeOriginFile, type EtcMergeStep } from './deploy-tree.js';
 import { isPinned, originRefspec, sameDeployment, type Deployment } from './deployment.js';
@@ -425,13 +426,7 @@ export class Sysroot {
     const { pending, rollback } = booted !== undefined ? this.queryDeploymentsFor(booted.osname) : { pending: undefined, rollback: undefined };
     const out: DeploymentStatus[] = [];
     for (const d of this.deployments) {
-      let version: string | undefined;
-      try {
-        const v = lookupMetadata((await this.repo.loadCommit(d.csum)).metadata, 'version');
-        if (v?.type === 's') version = v.value as string;
-      } catch {
-        version = undefined;
-      }
+      const version = await commitVersion(this.repo, d.csum);
       out.push({
         index: d.index,
         osname: d.osname,

@@ -170,7 +170,7 @@ async function bootswapWrite(
   };
   const entries: BlsEntry[] = [];
   for (const [i, d] of list.entries()) {
-    const { name, entry } = await installDeploymentKernel(ctx, { ...d, bootcsum: d.bootcsum }, i, serials[i]!);
+    const { name, entry } = await installDeploymentKernel(ctx, d, i, serials[i]!);
     await replaceFile(fs, join(entriesDir, name), encoder.encode(serializeBlsEntry(entry)), 0o644, false);
     entries.push(entry);
   }
