@@ -1,7 +1,7 @@
 // Applying deltas made by real ostree, into every repo mode, checked with real ostree fsck and
 // compared with the source repository's tree listing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasOstree, ostree, ostreeResult } from '../../../test-vectors/trees/ostree.js';
@@ -60,6 +60,45 @@ describe.skipIf(!hasOstree)('apply deltas made by real ostree', () => {
       });
     });
   }
+
+  describe('spilling to temporary files (tiny spill threshold)', () => {
+    beforeAll(() => {
+      fx.clearDeltas();
+      fx.generate(`--from=${fx.v1}`, `--to=${fx.v2}`, '--min-fallback-size=0');
+    });
+    it.each(['archive', 'bare-user'] as RepoMode[])('applies with payloads, streamed parts and read sources in tmp/ files into %s', async (mode) => {
+      const { path } = await target(mode);
+      const { superblock } = openDeltaSuperblock(readRepoFile(fx.repo, deltaSuperblockPath(fx.v1, fx.v2)));
+      async function* chunks(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+        for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+      }
+      // Count the spool files the apply creates, through a wrapped filesystem.
+      let spools = 0;
+      const counting = new Proxy(fs, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop !== 'openWrite') return typeof value === 'function' ? value.bind(target) : value;
+          return (p: string, o?: object) => {
+            if (p.includes('/delta-spool-')) spools++;
+            return target.openWrite(p, o);
+          };
+        },
+      });
+      const spyRepo = await openRepo(counting, path);
+      await applyStaticDelta(spyRepo, superblock, {
+        spillBytes: 1000,
+        readPart: async (i) => chunks(readRepoFile(fx.repo, deltaPartPath(fx.v1, fx.v2, i))),
+      });
+      // the streamed part, its payload, and (archive) inflated read sources
+      expect(spools).toBeGreaterThanOrEqual(mode === 'archive' ? 3 : 2);
+      expectLikeSource(path);
+      expect(readdirSync(join(path, 'tmp')).filter((f) => f !== 'cache')).toEqual([]);
+      const { path: path2, repo: repo2 } = await target(mode);
+      await applyOfflineDelta(repo2, join(fx.repo, deltaDirectory(fx.v1, fx.v2)), fs, { spillBytes: 1000 });
+      expectLikeSource(path2);
+      expect(readdirSync(join(path2, 'tmp')).filter((f) => f !== 'cache')).toEqual([]);
+    });
+  });
 
   it('uses rollsum and bsdiff operations in the fixture delta', () => {
     fx.clearDeltas();

@@ -82,7 +82,14 @@ async function verifiedPartFile(ctx: PartContext, index: number, header: DeltaPa
       const size = (await handle.stat()).size;
       checkDelta(BigInt(size) === expectedSize, `delta part ${index} is ${size} bytes, superblock says ${expectedSize}`);
       const source = fileSource(handle, size);
-      for await (const chunk of streamRange(source, 0, size, READ_CHUNK * 4)) hash.update(chunk);
+      // One buffer for the whole file: hashing copies nothing out of it.
+      const buffer = new Uint8Array(Math.min(READ_CHUNK * 4, Math.max(size, 1)));
+      for (let pos = 0; pos < size; ) {
+        const n = await handle.read(buffer, 0, Math.min(buffer.length, size - pos), pos);
+        if (n <= 0) throw invalidDelta(`delta part ${index}: unexpected end of file at ${pos}`);
+        hash.update(buffer.subarray(0, n));
+        pos += n;
+      }
       const actual = toHex(hash.digest());
       if (actual !== header.checksum) throw mismatch(index, header.checksum, actual);
       return source;
