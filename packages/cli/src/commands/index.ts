@@ -21,6 +21,7 @@ import { remoteCommand } from './remote.js';
 import { revParseCommand } from './rev-parse.js';
 import { showCommand } from './show.js';
 import { signCommand } from './sign.js';
+import { staticDeltaCommand } from './static-delta.js';
 import { summaryCommand } from './summary.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -41,6 +42,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   revParseCommand,
   showCommand,
   signCommand,
+  staticDeltaCommand,
   summaryCommand,
 ];
 
@@ -53,6 +55,5 @@ export const NOT_IMPLEMENTED: readonly string[] = [
   'find-remotes',
   'gpg-sign',
   'reset',
-  'static-delta',
   'trivial-httpd',
 ];

@@ -1,6 +1,7 @@
 /**
- * `ostree static-delta list|show|delete|generate|indexes|reindex` (and `apply-offline`, from
- * static-delta-apply.ts): ostree's options, messages and output.
+ * `ostree static-delta list|show|delete|generate|indexes|reindex`, with `apply-offline`
+ * (static-delta-apply.ts) and `verify` (static-delta-verify.ts, also the `--sign` hook of
+ * generate): ostree's options, messages and output.
  * @module
  */
 import { join } from 'node:path';
@@ -26,6 +27,7 @@ import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
 import { validateChecksumArgument } from '../refspec.js';
 import { resolveRevRequired } from '../resolve-rev.js';
+import { applyOfflineCommand } from './static-delta-apply.js';
 import { deltaSigningHook, staticDeltaVerifyCommand } from './static-delta-verify.js';
 
 /** `_ostree_parse_delta_name`: `FROM-TO` or `TO`, each validated as a checksum. */
@@ -252,20 +254,6 @@ function parseMegabytes(text: string): number {
   return Number(v & 0xffffffffn);
 }
 
-/** Options the signing helper fills in (`--sign`, `--sign-type`); none is implemented yet. */
-export interface DeltaSigningHook {
-  /** Turns the superblock into a signed one, or undefined when no signing was asked for. */
-  (inv: Invocation): Promise<GenerateDeltaOptions['transformSuperblock']>;
-}
-
-/** `--sign` / `--keys-file`: wraps the superblock in ostree's signed format (static-delta-verify.ts). */
-export let deltaSigning: DeltaSigningHook = deltaSigningHook;
-
-/** Lets @ostree-ts/sign integration install the `--sign` implementation. */
-export function setDeltaSigning(hook: DeltaSigningHook): void {
-  deltaSigning = hook;
-}
-
 const generateCommand: CommandSpec = {
   name: 'generate',
   description: 'Generate static delta files',
@@ -323,7 +311,7 @@ const generateCommand: CommandSpec = {
       const v = o.string(name);
       return v === undefined ? undefined : parseMegabytes(v) * 1_000_000;
     };
-    const transformSuperblock = await deltaSigning(inv);
+    const transformSuperblock = await deltaSigningHook(inv);
     const filename = o.string('filename');
     const minFallbackSize = mb('min-fallback-size');
     const maxBsdiffSize = mb('max-bsdiff-size');
@@ -346,14 +334,11 @@ const generateCommand: CommandSpec = {
   },
 };
 
-/** The static-delta subcommands this file implements, in ostree's order (apply-offline and verify are added by the command table). */
-export const staticDeltaSubcommands = { listCommand, showCommand, deleteCommand, generateCommand, indexesCommand, reindexCommand };
-
 export const staticDeltaCommand: CommandSpec = {
   name: 'static-delta',
   description: 'Static delta related commands',
   parameters: 'COMMAND',
   repo: 'none',
   options: [],
-  subcommands: [listCommand, showCommand, deleteCommand, generateCommand, staticDeltaVerifyCommand, indexesCommand, reindexCommand],
+  subcommands: [listCommand, showCommand, deleteCommand, generateCommand, applyOfflineCommand, staticDeltaVerifyCommand, indexesCommand, reindexCommand],
 };
