@@ -40,7 +40,7 @@ describe.skipIf(!hasOstreeAdmin)('admin upgrade against real ostree', () => {
     }
     await both(['deploy', '--os=os', '--karg=root=LABEL=root', 'origin:os/stable']);
 
-    src.commit(bootableTree({ kernel: 'K2', etc: { 'app.conf': 'v2\n' } }), 'os/stable', '2.0');
+    const v2 = src.commit(bootableTree({ kernel: 'K2', etc: { 'app.conf': 'v2\n' } }), 'os/stable', '2.0');
     ostreeRun('summary', `--repo=${src.path}`, '-u');
     await both(['upgrade', '--os=os']);
     await both(['upgrade', '--os=os']);
@@ -49,6 +49,10 @@ describe.skipIf(!hasOstreeAdmin)('admin upgrade against real ostree', () => {
     ostreeRun('summary', `--repo=${src.path}`, '-u');
     await both(['upgrade', '--os=os', '--pull-only']);
     await both(['upgrade', '--os=os', '--deploy-only']);
+    // Back to 2.0 by checksum: refused as a downgrade, then allowed; the new origin records it.
+    const r = await ours(['admin', 'upgrade', '--os=os', `--override-commit=${v2}`, `--sysroot=${b}`]);
+    expect(r.stderr).toMatch(/is chronologically older than current revision/);
+    await both(['upgrade', '--os=os', '--allow-downgrade', `--override-commit=${v2}`]);
 
     await both(['set-origin', '--index=0', '--set=gpg-verify=false', 'mirror', 'http://127.0.0.1:9/repo']);
     await both(['set-origin', '--index=1', 'mirror', 'http://127.0.0.1:9/other', 'os/testing']);

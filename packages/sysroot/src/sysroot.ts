@@ -301,16 +301,26 @@ export class Sysroot {
     return { merge, origin, remote: colon < 0 ? undefined : refspec.slice(0, colon), ref: colon < 0 ? refspec : refspec.slice(colon + 1), overrideCommit };
   }
 
+  /** The commit an upgrade from `src` goes to: the origin's `override-commit`, else its refspec resolved locally. */
+  async upgradeTarget(src: { remote: string | undefined; ref: string; overrideCommit: string | undefined }): Promise<string> {
+    return src.overrideCommit ?? (await this.resolveRev(src.remote === undefined ? src.ref : `${src.remote}:${src.ref}`));
+  }
+
   /**
    * The deploy half of `ostree admin upgrade` (after the pull): resolves the origin's refspec
    * and, if it moved, deploys it with the merge deployment. Returns undefined when there is no
-   * update. Refuses a target older than the current commit unless `allowDowngrade`.
+   * update. Refuses a target older than the current commit unless `allowDowngrade`;
+   * `overrideCommit` deploys that commit instead (and records it in the new origin).
    */
-  async upgrade(osname: string | undefined, options: { allowDowngrade?: boolean } = {}): Promise<Deployment | undefined> {
+  async upgrade(osname: string | undefined, options: { allowDowngrade?: boolean; overrideCommit?: string } = {}): Promise<Deployment | undefined> {
     const os = this.requireOsname(osname);
-    const src = this.upgradeSource(os);
-    const refspec = src.remote === undefined ? src.ref : `${src.remote}:${src.ref}`;
-    const target = src.overrideCommit ?? (await this.resolveRev(refspec));
+    let src = this.upgradeSource(os);
+    if (options.overrideCommit !== undefined) {
+      // `--override-commit`: recorded in the new deployment's origin, not in the current one.
+      src.origin.setString('origin', 'override-commit', options.overrideCommit);
+      src = { ...src, overrideCommit: options.overrideCommit };
+    }
+    const target = await this.upgradeTarget(src);
     const from = src.merge.csum;
     if (target === from) return undefined;
     if (!options.allowDowngrade) {

@@ -34,23 +34,17 @@ export const adminUpgradeCommand: CommandSpec = {
       const osname = o.string('os');
       const src = sysroot.upgradeSource(osname);
       const override = o.string('override-commit');
-      if (override !== undefined) {
-        src.origin.setString('origin', 'override-commit', override);
-        await sysroot.writeOrigin(src.merge, src.origin);
-      }
-      const from = src.merge.csum;
       if (!o.flag('deploy-only') && src.remote !== undefined) {
         await pull(sysroot.repo, { remote: src.remote, refs: [override ?? src.ref] });
         if (override !== undefined) await sysroot.repo.setRef(`${src.remote}:${src.ref}`, override);
       }
-      const refspec = src.remote === undefined ? src.ref : `${src.remote}:${src.ref}`;
-      const target = override ?? (await sysroot.resolveRev(refspec));
-      if (target === from) {
+      const target = await sysroot.upgradeTarget({ ...src, overrideCommit: override ?? src.overrideCommit });
+      if (target === src.merge.csum) {
         sysroot.note('No update available.');
         return;
       }
       if (o.flag('pull-only')) return;
-      await sysroot.upgrade(osname, { allowDowngrade: o.flag('allow-downgrade') });
+      await sysroot.upgrade(osname, { allowDowngrade: o.flag('allow-downgrade'), ...(override !== undefined ? { overrideCommit: override } : {}) });
     });
   },
 };
