@@ -48,9 +48,9 @@ const S_IROTH = 0o004;
 
 /**
  * Plans a delta. For each changed file with an old version: bsdiff when both fit the bsdiff
- * limit (it gives the smallest patches), else rollsum copies when at least half of the new
- * file's chunks exist in the old one (ostree's threshold). ostree tries rollsum first; bsdiff
- * first is never larger and usually much smaller. Old versions that are not world-readable
+ * limit, else rollsum copies when at least half of the new file's chunks exist in the old one
+ * (ostree's threshold), or with `bsdiffWindows` a windowed bsdiff. ostree tries rollsum first;
+ * a bsdiff patch is usually much smaller than rollsum copies. Old versions that are not world-readable
  * are never used (a bare-user client could not read them), as in ostree.
  */
 export async function planDelta(repo: Repo, from: string | undefined, to: string, options: PlanOptions): Promise<DeltaPlan> {
