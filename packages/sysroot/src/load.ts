@@ -8,7 +8,7 @@ import { blsGet, blsOverlayInitrds, compareBlsEntries, parseBlsEntry, type BlsEn
 import { OstreeError } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import { KeyFile } from '@ostree-ts/keyfile';
-import type { Deployment, UnlockedState } from './deployment.js';
+import { sameDeployment, type Deployment, type UnlockedState } from './deployment.js';
 import { deploymentRelPath, join, originRelPath, parseDeploymentName, parseOstreeKarg, type DeploymentId } from './paths.js';
 
 const decoder = new TextDecoder();
@@ -111,15 +111,17 @@ async function findBooted(fs: Fs, sysroot: string, deployments: readonly Deploym
 }
 
 /**
- * Loads the state of the sysroot at `sysroot`.
+ * Loads the state of the sysroot at `sysroot`. `booted` names the booted deployment instead
+ * of detecting it (for an agent that knows, or to exercise the booted rules off-device).
  * @throws {OstreeError} INVALID_SYSROOT for a malformed boot configuration (ostree's messages)
  */
-export async function loadSysrootState(fs: Fs, sysroot: string): Promise<SysrootState> {
+export async function loadSysrootState(fs: Fs, sysroot: string, options: { booted?: DeploymentId } = {}): Promise<SysrootState> {
   const bootversion = await readBootversion(fs, sysroot);
   const subbootversion = await readSubbootversion(fs, sysroot, bootversion);
   const entries = await readLoaderEntries(fs, sysroot, bootversion);
   const deployments: Deployment[] = [];
   for (const [i, entry] of entries.entries()) deployments.push(await deploymentFromEntry(fs, sysroot, entry, i));
-  const booted = await findBooted(fs, sysroot, deployments);
+  const declared = options.booted;
+  const booted = declared !== undefined ? deployments.find((d) => sameDeployment(d, declared)) : await findBooted(fs, sysroot, deployments);
   return { bootversion, subbootversion, deployments, booted };
 }

@@ -18,7 +18,7 @@ import { bumpDeployMtime } from './init.js';
 import { KernelArgs } from './kargs.js';
 import { loadSysrootState, type SysrootState } from './load.js';
 import { withSysrootLock, type SysrootLockOptions } from './lock.js';
-import { join } from './paths.js';
+import { join, type DeploymentId } from './paths.js';
 import { writeDeployments, type WriteResult } from './write-deployments.js';
 
 const encoder = new TextEncoder();
@@ -38,6 +38,11 @@ export interface SysrootOptions extends RepoOptions {
   readonly formatSize?: (bytes: number) => string;
   /** Test hook: called before each step of a deployment write. */
   readonly onStep?: (step: string) => Promise<void> | void;
+  /**
+   * The booted deployment, instead of detecting it (ostree detects it only on `/` of a system
+   * booted by ostree). Retention, the merge deployment, undeploy and status follow it.
+   */
+  readonly booted?: DeploymentId;
 }
 
 /** Flags of {@link Sysroot.deploy} (`ostree admin deploy`). */
@@ -93,7 +98,7 @@ export class Sysroot {
    */
   static async open(fs: Fs, path: string, options: SysrootOptions): Promise<Sysroot> {
     const repo = await openRepo(fs, join(path, 'ostree/repo'), options);
-    return new Sysroot(fs, path, repo, options, await loadSysrootState(fs, path));
+    return new Sysroot(fs, path, repo, options, await loadSysrootState(fs, path, bootedOption(options)));
   }
 
   /** The loaded state (bootversion, subbootversion, deployments, booted). */
@@ -111,7 +116,7 @@ export class Sysroot {
 
   /** Re-reads the boot configuration from disk. */
   async reload(): Promise<void> {
-    this.current = await loadSysrootState(this.fs, this.path);
+    this.current = await loadSysrootState(this.fs, this.path, bootedOption(this.options));
   }
 
   private log(message: string): void {
@@ -369,14 +374,20 @@ export class Sysroot {
   }
 
   /**
-   * `ostree-ts admin rollback`: makes the rollback deployment the default — the one after the
-   * booted deployment of its stateroot, or, when not booted, the first one after the default.
-   * @throws {OstreeError} INVALID_SYSROOT when there is none
+   * `ostree-ts admin rollback` (as rpm-ostree's): when booted into the default deployment,
+   * makes the rollback deployment (the next one of its stateroot) the default; when a pending
+   * deployment is the default, makes the booted one the default again. Not booted, the second
+   * deployment becomes the default.
+   * @throws {OstreeError} INVALID_SYSROOT when there is nothing to roll back to
    */
   async rollback(): Promise<Deployment> {
     let target: Deployment | undefined;
-    if (this.booted !== undefined) target = this.queryDeploymentsFor(this.booted.osname).rollback;
-    else target = this.deployments.slice(1).find((d) => d.osname === this.deployments[0]?.osname) ?? this.deployments[1];
+    const booted = this.booted;
+    if (booted !== undefined) {
+      const { pending, rollback } = this.queryDeploymentsFor(booted.osname);
+      const bootedIsDefault = sameDeployment(this.deployments[0], booted);
+      target = bootedIsDefault ? rollback : pending !== undefined ? booted : rollback;
+    } else target = this.deployments[1];
     if (target === undefined) throw new OstreeError('INVALID_SYSROOT', 'No rollback deployment found');
     return this.setDefault(this.deployments.findIndex((d) => sameDeployment(d, target)));
   }
@@ -457,6 +468,10 @@ export class Sysroot {
     }
     return out;
   }
+}
+
+function bootedOption(options: SysrootOptions): { booted?: DeploymentId } {
+  return options.booted !== undefined ? { booted: options.booted } : {};
 }
 
 function isoTime(seconds: bigint): string {

@@ -49,4 +49,51 @@ describe('Sysroot on memoryFs', () => {
     expect((await fs.readdir('/ostree/deploy/os/deploy')).sort()).toEqual([`${c1}.0`, `${c1}.0.origin`]);
     expect((await fs.readdir('/boot/ostree')).length).toBe(1);
   });
+
+  it('follows the booted deployment: kept by retention, merge source, not undeployable, status marks', async () => {
+    const fs = memoryFs();
+    const repo = await initFs(fs, '/');
+    await initOsname(fs, '/', 'os');
+    const commit = async (name: string): Promise<string> => {
+      await fs.removeTree('/src');
+      await fs.mkdir('/src/usr/lib/modules/6.1', { recursive: true });
+      await fs.mkdir('/src/usr/etc', { recursive: true });
+      await fs.writeFile('/src/usr/lib/modules/6.1/vmlinuz', enc.encode(`K-${name}`));
+      await fs.writeFile('/src/usr/lib/os-release', enc.encode('ID=mem\n'));
+      return (await commitDirectory(repo, fs, '/src', { ref: `os/${name}`, subject: name })).checksum;
+    };
+    const [a, b, c, d, e] = [await commit('a'), await commit('b'), await commit('c'), await commit('d'), await commit('e')];
+    const first = await Sysroot.open(fs, '/', { etcMerge: defaultEtcMerge });
+    await first.deploy('os/a', { osname: 'os', kargs: ['root=A'] });
+    const s = await Sysroot.open(fs, '/', { etcMerge: defaultEtcMerge, booted: { osname: 'os', csum: a, deployserial: 0 } });
+    const order = (): string[] => s.deployments.map((x) => x.csum);
+    expect(s.booted?.csum).toBe(a);
+
+    await s.deploy('os/b', {});
+    expect(order()).toEqual([b, a]);
+    expect(s.deployments[0]!.options).toMatch(/^root=A /); // kernel arguments from the booted deployment
+    await s.deploy('os/c', {});
+    expect(order()).toEqual([c, a]); // b: neither booted, merge nor pinned
+    await s.deploy('os/d', { retainPending: true });
+    expect(order()).toEqual([d, c, a]);
+    const status = await s.status();
+    expect(status.map((x) => [x.booted, x.pending, x.rollback])).toEqual([
+      [false, true, false],
+      [false, false, false],
+      [true, false, false],
+    ]);
+    await s.deploy('os/e', { notAsDefault: true });
+    expect(order()).toEqual([a, e]); // inserted after the booted one; pending ones dropped
+    await expect(s.undeploy(0)).rejects.toThrow('Cannot undeploy currently booted deployment 0');
+    // Booted into the default: roll back to the next deployment.
+    expect((await s.rollback()).csum).toBe(e);
+    expect(order()).toEqual([e, a]);
+    expect((await s.status()).map((x) => [x.booted, x.pending, x.rollback])).toEqual([
+      [false, true, false],
+      [true, false, false],
+    ]);
+    // A pending default: rolling back makes the booted deployment the default again.
+    expect((await s.rollback()).csum).toBe(a);
+    expect(order()).toEqual([a, e]);
+  });
 });
