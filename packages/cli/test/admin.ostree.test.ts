@@ -193,4 +193,38 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     await p.both(['cleanup', '--sysroot=@SYSROOT@']);
     p.expectSameLayout();
   }, 60_000);
+
+  it('one sysroot managed by both tools in turn ends exactly like one managed by ostree alone', async () => {
+    const src = new SourceRepo();
+    for (const v of ['1', '2', '3']) src.commit(bootableTree({ kernel: `K${v}` }), `os/v${v}`, v);
+    const alone = tempDir('ots-alone-');
+    const mixed = tempDir('ots-mixed-');
+    for (const s of [alone, mixed]) {
+      ostreeAdmin('init-fs', s);
+      ostreeAdmin('os-init', `--sysroot=${s}`, 'os');
+      for (const v of ['1', '2', '3']) src.pullInto(s, `os/v${v}`);
+    }
+    const steps = [
+      ['deploy', '--os=os', '--karg=root=LABEL=r', 'os/v1'],
+      ['deploy', '--os=os', 'os/v2'],
+      ['pin', '1'],
+      ['deploy', '--os=os', '--karg-append=quiet', 'os/v3'],
+      ['undeploy', '1'],
+      ['kargs', 'edit-in-place', '--append-if-missing=x=y'],
+      ['deploy', '--os=os', '--retain', 'os/v1'],
+      ['pin', '--unpin', '2'],
+      ['cleanup'],
+    ];
+    for (const [i, step] of steps.entries()) {
+      const expected = ostreeAdmin(...step, `--sysroot=${alone}`);
+      let out: string;
+      if (i % 2 === 1) {
+        const r = await ours(['admin', ...step, `--sysroot=${mixed}`]);
+        expect(r.stderr).toBe('');
+        out = r.stdout;
+      } else out = ostreeAdmin(...step, `--sysroot=${mixed}`);
+      expect(out, step.join(' ')).toBe(expected);
+      expect(layoutDiff(layoutSnapshot(alone), layoutSnapshot(mixed)), step.join(' ')).toEqual({ onlyA: [], onlyB: [] });
+    }
+  }, 120_000);
 });
