@@ -3,10 +3,11 @@
  * must leave the same layout (deployment directories, origins, BLS entries, bootlinks,
  * loader symlinks, deployment refs, repository objects) after every step.
  */
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
-import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
+import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -227,4 +228,45 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
       expect(layoutDiff(layoutSnapshot(alone), layoutSnapshot(mixed)), step.join(' ')).toEqual({ onlyA: [], onlyB: [] });
     }
   }, 120_000);
+
+  it('GRUB 2 through OSTREE_GRUB2_EXEC (the generator protocol): the same grub.cfg and layout', async () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree(), 'os/a', '1');
+    src.commit(bootableTree({ kernel: 'K2' }), 'os/b', '2');
+    const gen = join(tempDir('ots-grubgen-'), 'gen.sh');
+    // A minimal generator: one menuentry per BLS entry next to the output file.
+    writeFileSync(
+      gen,
+      `#!/bin/sh
+out="$2"; dir=$(dirname "$out")/entries
+{ echo "# bootversion \${_OSTREE_GRUB2_BOOTVERSION:-?}"
+  for f in $(ls "$dir" | sort); do
+    echo "menuentry '$(sed -n 's/^title //p' "$dir/$f")' { linux $(sed -n 's/^linux //p' "$dir/$f") $(sed -n 's/^options //p' "$dir/$f") }"
+  done; } > "$out"
+`,
+      { mode: 0o755 },
+    );
+    const env = { ...OSTREE_ADMIN_ENV, OSTREE_GRUB2_EXEC: gen };
+    const real = (...args: string[]): string =>
+      execFileSync('setpriv', ['--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin', ...args], { encoding: 'utf8', env });
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
+    for (const s of [p.a, p.b]) {
+      src.pullInto(s, 'os/a');
+      src.pullInto(s, 'os/b');
+      mkdirSync(join(s, 'boot/grub2'), { recursive: true });
+      writeFileSync(join(s, 'boot/grub2/grub.cfg'), 'placeholder\n');
+    }
+    for (const ref of ['os/a', 'os/b']) {
+      const theirs = real('deploy', `--sysroot=${p.a}`, '--os=os', ref);
+      const r = await ours(['admin', 'deploy', `--sysroot=${p.b}`, '--os=os', ref], { env: { OSTREE_GRUB2_EXEC: gen } });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe(theirs);
+      p.expectSameLayout();
+    }
+    const cfg = readFileSync(join(p.b, 'boot/loader/grub.cfg'), 'utf8');
+    expect(cfg.startsWith('# bootversion 0\n')).toBe(true);
+    expect(cfg).toContain("menuentry 'TestOS 1 2 (ostree:0)' { linux /ostree/os-");
+  }, 60_000);
 });
