@@ -92,6 +92,15 @@ describe.skipIf(!hasOstree)('generated deltas applied by real ostree', () => {
     applyAndCheck(r.superblockPath, fx.v1);
   });
 
+  it("ostree's rules (rollsum tried first): the rollsum candidate goes by rollsum, the rest by bsdiff; applies", async () => {
+    const ours = await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0 });
+    const r = await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0, ostreeRules: true });
+    expect(r.counts.rollsum).toBeGreaterThan(0);
+    expect(r.counts.bsdiff).toBeGreaterThan(0);
+    expect(r.counts.rollsum + r.counts.bsdiff).toBeLessThanOrEqual(ours.counts.bsdiff);
+    applyAndCheck(r.superblockPath, fx.v1);
+  });
+
   it('rollsum ops when bsdiff is off', async () => {
     const r = await generate({ from: fx.v1, minFallbackSize: 0, disableBsdiff: true });
     expect(r.counts.rollsum).toBeGreaterThan(0);

@@ -177,6 +177,7 @@ export async function generateDelta(repo: Repo, options: GenerateDeltaOptions): 
     minFallbackSize: options.minFallbackSize ?? DEFAULT_MIN_FALLBACK_SIZE,
     maxBsdiffSize,
     bsdiffWindows: options.bsdiffWindows ?? false,
+    ostreeRules: options.ostreeRules ?? false,
     useBsdiff: bsdiff !== undefined,
     useRollsum: !options.disableRollsum,
     ...(log ? { log } : {}),

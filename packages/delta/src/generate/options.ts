@@ -38,6 +38,11 @@ export interface GenerateDeltaOptions {
    * allocates it), which is why it is off by default.
    */
   readonly bsdiffWindows?: boolean;
+  /**
+   * Choose diff sources and methods exactly by ostree's rules (no same-path matches; rollsum
+   * tried before bsdiff). For comparisons; the default rules give smaller deltas.
+   */
+  readonly ostreeRules?: boolean;
   /** Never use rollsum copies. */
   readonly disableRollsum?: boolean;
   /** Byte order of part-header and fallback integers. Default little (the host order of every supported platform). */

@@ -39,6 +39,8 @@ export interface PlanOptions {
   readonly maxBsdiffSize: number;
   readonly useBsdiff: boolean;
   readonly useRollsum: boolean;
+  /** ostree's rules only: no same-path sources, rollsum before bsdiff. */
+  readonly ostreeRules?: boolean;
   /** Diff pairs above `maxBsdiffSize` window by window instead of using rollsum. */
   readonly bsdiffWindows?: boolean;
   readonly log?: (line: string) => void;
@@ -56,7 +58,7 @@ const S_IROTH = 0o004;
 export async function planDelta(repo: Repo, from: string | undefined, to: string, options: PlanOptions): Promise<DeltaPlan> {
   const news = await computeNewObjects(repo, from, to);
   const sizes = new Map(news.regularFiles.map((f) => [f.checksum, f.size]));
-  const similar = from === undefined ? new Map<string, string>() : await findSimilarFiles(repo, from, to, sizes);
+  const similar = from === undefined ? new Map<string, string>() : await findSimilarFiles(repo, from, to, sizes, { samePath: !options.ostreeRules });
   options.log?.(`modified: ${similar.size}`);
   options.log?.(`new reachable: metadata=${news.metadata.length} content regular=${news.regularFiles.length} symlink=${news.symlinks.length}`);
 
@@ -68,13 +70,14 @@ export async function planDelta(repo: Repo, from: string | undefined, to: string
     if (source === undefined) continue;
     const old = await repo.loadContent(source);
     if ((old.header.mode & S_IROTH) === 0) continue;
-    if (options.useBsdiff && old.size + f.size <= options.maxBsdiffSize) {
+    const bsdiffFits = options.useBsdiff && old.size + f.size <= options.maxBsdiffSize;
+    if (bsdiffFits && !options.ostreeRules) {
       bsdiff.push({ to: f, from: source });
       diffed.add(f.checksum);
       continue;
     }
-    const windowed = options.useBsdiff && options.bsdiffWindows === true;
-    if (!options.useRollsum && !windowed) continue;
+    const windowed = options.useBsdiff && options.bsdiffWindows === true && !bsdiffFits;
+    if (!options.useRollsum && !windowed && !bsdiffFits) continue;
     const digest = () => repo.hash();
     const fromChunks = await rollsumChunks(old.chunks(), digest);
     const toChunks = await rollsumChunks((await repo.loadContent(f.checksum)).chunks(), digest);
@@ -84,10 +87,16 @@ export async function planDelta(repo: Repo, from: string | undefined, to: string
       diffed.add(f.checksum);
       continue;
     }
-    if (Math.floor((matches.matches.length * 100) / Math.max(matches.total, 1)) < 50) continue;
-    options.log?.(`rollsum for ${source} -> ${f.checksum}; bufs=${matches.matches.length} total=${matches.total} matchsize=${matches.matchedBytes}`);
-    rollsum.push({ to: f, from: source, toChunks, matches });
-    diffed.add(f.checksum);
+    if (options.useRollsum && Math.floor((matches.matches.length * 100) / Math.max(matches.total, 1)) >= 50) {
+      options.log?.(`rollsum for ${source} -> ${f.checksum}; bufs=${matches.matches.length} total=${matches.total} matchsize=${matches.matchedBytes}`);
+      rollsum.push({ to: f, from: source, toChunks, matches });
+      diffed.add(f.checksum);
+      continue;
+    }
+    if (bsdiffFits) {
+      bsdiff.push({ to: f, from: source });
+      diffed.add(f.checksum);
+    }
   }
 
   const fallback: NewContent[] = [];
