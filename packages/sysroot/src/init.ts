@@ -11,7 +11,7 @@ import { join } from './paths.js';
 
 /** Options of {@link initFs}. */
 export interface InitFsOptions {
-  /** `--modern`: only `ostree/` (no traditional top-level directories). */
+  /** `--modern`: only `boot/` and `ostree/` (no traditional top-level directories). */
   readonly modern?: boolean;
 }
 
@@ -33,8 +33,9 @@ export async function ensureSysrootInitialized(fs: Fs, sysroot: string, repoOpti
 export async function initFs(fs: Fs, sysroot: string, options: InitFsOptions = {}): Promise<Repo> {
   const st = await fs.stat(sysroot).catch(() => undefined);
   if (st?.type !== 'directory') throw new OstreeError('INVALID_SYSROOT', `opendir(${sysroot}): No such file or directory`);
+  await mkdirP(fs, join(sysroot, 'boot'), 0o755);
   if (!options.modern) {
-    for (const dir of ['boot', 'dev', 'home', 'proc', 'run', 'sys']) await mkdirP(fs, join(sysroot, dir), 0o755);
+    for (const dir of ['dev', 'home', 'proc', 'run', 'sys']) await mkdirP(fs, join(sysroot, dir), 0o755);
     await mkdirP(fs, join(sysroot, 'root'), 0o700);
     await mkdirP(fs, join(sysroot, 'tmp'), 0o1777);
     await fs.chmod(join(sysroot, 'tmp'), 0o1777);

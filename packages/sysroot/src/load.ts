@@ -62,7 +62,8 @@ export async function readLoaderEntries(fs: Fs, sysroot: string, bootversion: nu
 export async function readOrigin(fs: Fs, sysroot: string, id: DeploymentId): Promise<KeyFile | undefined> {
   const path = join(sysroot, originRelPath(id));
   if ((await fs.lstatIfExists(path)) === undefined) return undefined;
-  return KeyFile.parse(decoder.decode(await fs.readFile(path)));
+  // ostree loads origins with no flags: comments are dropped when it writes one back.
+  return KeyFile.parse(decoder.decode(await fs.readFile(path)), { keepComments: false });
 }
 
 function ostreeArg(options: string | undefined): string | undefined {

@@ -82,7 +82,7 @@ export const adminDeployCommand: CommandSpec = {
     const refspec = inv.args[0]!;
     let origin: KeyFile | undefined;
     const originFile = o.string('origin-file');
-    if (originFile !== undefined) origin = KeyFile.parse(new TextDecoder().decode(await inv.ctx.fs.readFile(inv.ctx.absolute(originFile))));
+    if (originFile !== undefined) origin = KeyFile.parse(new TextDecoder().decode(await inv.ctx.fs.readFile(inv.ctx.absolute(originFile))), { keepComments: false });
     await withLockedSysroot(inv, async (sysroot) => {
       const osname = o.string('os');
       try {
