@@ -137,13 +137,13 @@ describe.skipIf(!hasOstree)('static-delta', { timeout: 300_000 }, () => {
     expect(await run(theirs, [`--repo=${client}`, 'ls', '-R', v3])).toBe(await run(theirs, [`--repo=${repo}`, 'ls', '-R', v3]));
   });
 
-  it('real ostree pull uses deltas ostree-ts generated (from-to with a fallback, and scratch) over HTTP', async () => {
+  it('real ostree pull uses deltas ostree-ts generated (from-to with a fallback, and a big-endian inline scratch delta) over HTTP', async () => {
     const served = join(tmp, 'served');
     await run(ours, [`--repo=${served}`, 'init', '--mode=archive']);
     await run(ours, [`--repo=${served}`, 'pull-local', repo, v1, v2]);
     await run(theirs, [`--repo=${served}`, 'refs', '--create=os', v2]);
     await run(ours, [`--repo=${served}`, 'static-delta', 'generate', `--from=${v1}`, `--to=${v2}`]);
-    await run(ours, [`--repo=${served}`, 'static-delta', 'generate', '--empty', `--to=${v1}`, '--inline']);
+    await run(ours, [`--repo=${served}`, 'static-delta', 'generate', '--empty', `--to=${v1}`, '--inline', '--swap-endianness']);
     await run(ours, [`--repo=${served}`, 'summary', '-u']);
     const summary = await run(theirs, [`--repo=${served}`, 'summary', '--view']);
     expect(summary).toContain(`${v1}-${v2}`);
@@ -156,7 +156,8 @@ describe.skipIf(!hasOstree)('static-delta', { timeout: 300_000 }, () => {
       await run(theirs, [`--repo=${client}`, 'pull', 'origin', 'os']);
       await run(theirs, [`--repo=${client}`, 'fsck']);
       const requests = nginx.requests();
-      expect(requests.some((r) => /^GET \/deltas\/.+\/superblock 200$/.test(r))).toBe(true);
+      expect(requests.some((r) => /^GET \/deltas\/[^-]+\/superblock 200$/.test(r))).toBe(true); // scratch
+      expect(requests.some((r) => /^GET \/deltas\/.+-.+\/superblock 200$/.test(r))).toBe(true); // from-to
       expect(requests.some((r) => /^GET \/deltas\/.+-.+\/0 200$/.test(r))).toBe(true);
       // The fallback (the 4.5 MB file) came as a plain object. (ostree 2022.7 also fetches a few
       // objects of a part it just applied as plain objects, with its own deltas too.)
