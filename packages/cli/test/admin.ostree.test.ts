@@ -145,14 +145,20 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
   }, 120_000);
 
   it('fails like ostree: same messages and exit codes', async () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree(), 'os/a', '1');
     const p = new Pair();
     await p.both(['init-fs', '@SYSROOT@']);
     await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
+    for (const s of [p.a, p.b]) src.pullInto(s, 'os/a');
     await p.both(['status', '--sysroot=@SYSROOT@']);
     const cases = [
       ['os-init', '--sysroot=@SYSROOT@', 'os'],
       ['deploy', '--sysroot=@SYSROOT@', 'nope'],
       ['deploy', '--sysroot=@SYSROOT@', '--os=os', 'nope'],
+      ['deploy', '--sysroot=@SYSROOT@', '--os=nosuch', 'os/a'],
+      ['undeploy', '--sysroot=@SYSROOT@', 'abc'],
+      ['set-origin', '--sysroot=@SYSROOT@', 'r', 'http://127.0.0.1:9/'],
       ['undeploy', '--sysroot=@SYSROOT@', '3'],
       ['pin', '--sysroot=@SYSROOT@', '0'],
       ['pin', '--sysroot=@SYSROOT@', 'x1'],

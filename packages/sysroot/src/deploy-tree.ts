@@ -105,6 +105,8 @@ export async function deployTree(repo: Repo, sysroot: string, options: DeployTre
   if (options.merge !== undefined) await options.etcMerge(fs, join(sysroot, deploymentRelPath(options.merge)), root, log);
 
   const varDir = join(sysroot, `ostree/deploy/${osname}/var`);
+  const varSt = await fs.stat(varDir).catch(() => undefined);
+  if (varSt?.type !== 'directory') throw new OstreeError('INVALID_SYSROOT', 'opendir(var): No such file or directory');
   // systemd's ConditionNeedsUpdate must fire after the reboot into the new deployment.
   await unlinkIfExists(fs, join(root, 'etc/.updated'));
   await unlinkIfExists(fs, join(varDir, '.updated'));
