@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
 import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Runs one admin command on both sysroots and checks the layouts and stdout match. */
 class Pair {
@@ -94,6 +94,18 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     const { ours: out } = await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=testos', 'testos/stable']);
     expect(out).toContain('Transaction complete; bootconfig swap: no;');
     p.expectSameLayout();
+
+    // --json carries what the text shows (checked against real ostree's text).
+    const text = ostreeAdmin('status', `--sysroot=${p.a}`);
+    const json = JSON.parse((await ours(['admin', 'status', '--json', `--sysroot=${p.b}`])).stdout) as {
+      bootversion: number;
+      deployments: { osname: string; checksum: string; serial: number; version?: string; refspec?: string; pinned: boolean; booted: boolean }[];
+    };
+    expect(json.bootversion).toBe(Number(readlinkSync(join(p.b, 'boot/loader')).slice(-1)));
+    const fromJson = json.deployments
+      .map((d) => `${d.booted ? '*' : ' '} ${d.osname} ${d.checksum}.${d.serial}\n${d.version !== undefined ? `    Version: ${d.version}\n` : ''}${d.pinned ? '    Pinned: yes\n' : ''}    origin refspec: ${d.refspec}\n`)
+      .join('');
+    expect(fromJson).toBe(text);
   }, 120_000);
 
   it('two stateroots, U-Boot and syslinux configs, devicetree, --no-merge, --retain-rollback: same layout', async () => {
