@@ -12,6 +12,7 @@ import { openRepo, type Repo, type RepoOptions } from '@ostree-ts/repo';
 import { commitVersion } from './boot-entry.js';
 import { cleanupSysroot, type CleanupResult } from './cleanup.js';
 import { deployTree, writeOriginFile, type EtcMergeStep } from './deploy-tree.js';
+import { defaultEtcMerge } from './etc-merge-step.js';
 import { isPinned, originRefspec, sameDeployment, type Deployment } from './deployment.js';
 import { replaceFile } from './fs-util.js';
 import { bumpDeployMtime } from './init.js';
@@ -27,8 +28,8 @@ const encoder = new TextEncoder();
 export interface SysrootOptions extends RepoOptions {
   /** The bootloader backend for bootswaps; a function is asked once per write (e.g. `selectBootloader`). */
   readonly bootloader?: Bootloader | ((fs: Fs, sysroot: string, repo: Repo) => Promise<Bootloader | undefined>);
-  /** The `/etc` three-way merge (spec §7.9). */
-  readonly etcMerge: EtcMergeStep;
+  /** The `/etc` three-way merge (spec §7.9); default {@link defaultEtcMerge}. */
+  readonly etcMerge?: EtcMergeStep;
   /** Messages ostree prints on stdout (`Copying /etc changes: …`, `Bootloader updated; …`). */
   readonly log?: (message: string) => void;
   /** Messages ostree prints on stderr (`note: Deploying commit … /var/…`). */
@@ -96,7 +97,7 @@ export class Sysroot {
    * Opens the sysroot at `path` (it must have `ostree/repo`).
    * @throws {OstreeError} REPO_NOT_FOUND without a repository; INVALID_SYSROOT for a malformed boot configuration
    */
-  static async open(fs: Fs, path: string, options: SysrootOptions): Promise<Sysroot> {
+  static async open(fs: Fs, path: string, options: SysrootOptions = {}): Promise<Sysroot> {
     const repo = await openRepo(fs, join(path, 'ostree/repo'), options);
     return new Sysroot(fs, path, repo, options, await loadSysrootState(fs, path, bootedOption(options)));
   }
@@ -119,13 +120,9 @@ export class Sysroot {
     this.current = await loadSysrootState(this.fs, this.path, bootedOption(this.options));
   }
 
-  private log(message: string): void {
-    this.options.log?.(message);
-  }
-
   /** Emits a message through the `log` option, in order with the sysroot's own. */
   note(message: string): void {
-    this.log(message);
+    this.options.log?.(message);
   }
 
   /** Runs `fn` under the sysroot lock, with freshly loaded state. */
@@ -200,7 +197,7 @@ export class Sysroot {
       ...(this.options.onStep !== undefined ? { onStep: this.options.onStep } : {}),
     });
     if (!result.changed) return result;
-    this.log(result.message);
+    this.note(result.message);
     await bumpDeployMtime(this.fs, this.path);
     await this.reload();
     if (options.postclean) await this.cleanup({ prune: true });
@@ -214,7 +211,7 @@ export class Sysroot {
   async cleanup(options: { prune?: boolean } = {}): Promise<CleanupResult> {
     const result = await cleanupSysroot(this.repo, this.path, this.current, options);
     const freed = result.prune?.bytesFreed ?? 0;
-    if (freed > 0) this.log(`Freed objects: ${(this.options.formatSize ?? ((n) => `${n} bytes`))(freed)}`);
+    if (freed > 0) this.note(`Freed objects: ${(this.options.formatSize ?? ((n) => `${n} bytes`))(freed)}`);
     return result;
   }
 
@@ -239,8 +236,8 @@ export class Sysroot {
       origin,
       merge,
       ...(options.kargs !== undefined ? { overrideKargs: options.kargs } : {}),
-      etcMerge: this.options.etcMerge,
-      log: (m) => this.log(m),
+      etcMerge: this.options.etcMerge ?? defaultEtcMerge,
+      log: (m) => this.note(m),
       ...(this.options.warn !== undefined ? { warn: this.options.warn } : {}),
     });
     await this.simpleWriteDeployment(osname, deployment, merge, options);
@@ -344,8 +341,8 @@ export class Sysroot {
       revision: target,
       origin: src.origin,
       merge: src.merge,
-      etcMerge: this.options.etcMerge,
-      log: (m) => this.log(m),
+      etcMerge: this.options.etcMerge ?? defaultEtcMerge,
+      log: (m) => this.note(m),
       ...(this.options.warn !== undefined ? { warn: this.options.warn } : {}),
     });
     await this.writeDeployments(this.planDeploymentList(os, deployment, src.merge), { postclean: true });

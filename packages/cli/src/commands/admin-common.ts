@@ -5,7 +5,7 @@
  * @module
  */
 import { selectBootloader } from '@ostree-ts/bootloader';
-import { Sysroot, defaultEtcMerge } from '@ostree-ts/sysroot';
+import { Sysroot } from '@ostree-ts/sysroot';
 import type { Invocation } from '../command.js';
 import { CliError } from '../errors.js';
 import { formatSize } from '../format-size.js';
@@ -28,7 +28,6 @@ export async function openSysroot(inv: Invocation): Promise<{ sysroot: Sysroot; 
   const repoDir = await inv.ctx.fs.stat(`${path === '/' ? '' : path}/ostree/repo`).catch(() => undefined);
   if (repoDir?.type !== 'directory') throw new CliError('loading sysroot: opendir(ostree/repo): No such file or directory');
   const sysroot = await Sysroot.open(inv.ctx.fs, path, {
-    etcMerge: defaultEtcMerge,
     bootloader: async (fs, path, repo) => {
       const configured = repo.config.hasKey('sysroot', 'bootloader') ? repo.config.getValue('sysroot', 'bootloader') : 'auto';
       return selectBootloader(fs, path, configured);
