@@ -11,7 +11,8 @@ import { invalidDelta } from './errors.js';
 import { capOutput, limitXzInput, type XzCodec, type XzDecodeLimits } from './xz.js';
 
 async function* decompress(input: AsyncIterable<Uint8Array>, limits: XzDecodeLimits): AsyncIterable<Uint8Array> {
-  const unxz = lzma.createUnxz();
+  // 64 KiB output chunks: far fewer round trips than the 8 KiB default (measured ~2x faster).
+  const unxz = lzma.createUnxz({ chunkSize: 64 * 1024 });
   const source = Readable.from(limitXzInput(input, limits.memlimit), { objectMode: false });
   source.on('error', (e) => unxz.destroy(e));
   source.pipe(unxz);
