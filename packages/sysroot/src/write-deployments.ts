@@ -137,7 +137,8 @@ export async function writeDeployments(repo: Repo, sysroot: string, state: Sysro
   } else {
     const newBoot = state.bootversion === 0 ? 1 : 0;
     subbootdir = await bootswapWrite(repo, sysroot, state, list, serials, newBoot, bootloader, options, step);
-    atomic = bootloader !== undefined;
+    // Asked after writeConfig: GRUB only knows it is on EFI (not atomic) once it has probed.
+    atomic = bootloader !== undefined && (bootloader.isAtomic?.() ?? true);
   }
   const countChange = list.length - current.length;
   const message = `${atomic ? 'Transaction complete' : 'Bootloader updated'}; bootconfig swap: ${bootswap ? 'yes' : 'no'}; bootversion: ${subbootdir}, deployment count change: ${countChange}`;
