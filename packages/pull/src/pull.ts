@@ -450,7 +450,8 @@ class Puller {
     this.pool.add(async () => {
       if (await this.repo.hasObject(checksum, 'file')) return;
       this.progress.requested++;
-      this.progress.contentBytesWritten += await this.fetchContent(checksum);
+      const size = await this.fetchContent(checksum); // (not `+= await`: concurrent tasks would lose updates)
+      this.progress.contentBytesWritten += size;
       this.progress.fetchedContent++;
       this.progress.report();
     });

@@ -112,6 +112,15 @@ describe.skipIf(!hasOstree)('pull over HTTP (nginx)', () => {
     expect(reqs.filter((r) => !r.endsWith(' 200'))).toEqual([reqs[0], reqs[3]]);
     // Every object of the pulled repo was requested exactly once.
     expect(reqs.filter((r) => r.startsWith('GET /objects/') && r.endsWith(' 200')).length).toBe(countObjects(path));
+    // Into an archive repo, content is stored as served (verified, not re-compressed).
+    let filez = 0;
+    for (const d of readdirSync(join(path, 'objects'))) {
+      for (const f of readdirSync(join(path, 'objects', d)).filter((n) => n.endsWith('.filez'))) {
+        expect(readFileSync(join(path, 'objects', d, f)).equals(readFileSync(join(src, 'objects', d, f)))).toBe(true);
+        filez++;
+      }
+    }
+    expect(filez).toBeGreaterThan(40);
   });
 
   it('resumes: after deleting objects and re-marking partial, only missing objects are fetched', async () => {
