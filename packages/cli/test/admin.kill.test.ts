@@ -5,7 +5,7 @@
  * by ostree-ts and by real `ostree admin status`, and the next deploy must succeed.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeFs } from '@ostree-ts/io-node';
@@ -90,6 +90,14 @@ describe.skipIf(!hasOstreeAdmin)('ostree-ts admin as a child process (built CLI)
       }
     }
     expect(killed).toBeGreaterThan(iterations / 4);
+    // A final uninterrupted deploy leaves nothing of the crashes behind: no temporaries, no
+    // deployment directories the configuration does not name.
+    expect(cli(['admin', 'deploy', `--sysroot=${sysroot}`, '--os=os', 'os/a']).stderr).toBe('');
+    const leftovers = execFileSync('find', [sysroot, '-path', join(sysroot, 'ostree/repo'), '-prune', '-o', '-name', '.tmp-*', '-print'], { encoding: 'utf8' });
+    expect(leftovers).toBe('');
+    const dirs = readdirSync(join(sysroot, 'ostree/deploy/os/deploy')).filter((n) => !n.endsWith('.origin'));
+    const state = await loadSysrootState(nodeFs(), sysroot);
+    expect(dirs.sort()).toEqual(state.deployments.map((d) => `${d.csum}.${d.deployserial}`).sort());
   }, 900_000);
 
   it.skipIf(process.getuid?.() !== 0)('works as a normal user on a bare-user repository', () => {

@@ -8,7 +8,7 @@
 import type { Fs } from '@ostree-ts/io';
 import { pruneRepo, type PruneResult, type Repo } from '@ostree-ts/repo';
 import { sameDeployment } from './deployment.js';
-import { unlinkIfExists } from './fs-util.js';
+import { removeStaleTemps, unlinkIfExists } from './fs-util.js';
 import type { SysrootState } from './load.js';
 import { deploymentRelPath, join, originRelPath, parseDeploymentName, type DeploymentId } from './paths.js';
 
@@ -86,6 +86,17 @@ async function cleanupOldDeployments(fs: Fs, sysroot: string, state: SysrootStat
   return { deployments, bootDirs };
 }
 
+// Where atomic replacements put their temporaries (ostree uses O_TMPFILE and leaves none).
+async function removeCrashLeftovers(fs: Fs, sysroot: string): Promise<void> {
+  for (const dir of ['boot', 'ostree']) await removeStaleTemps(fs, join(sysroot, dir));
+  const deployDir = join(sysroot, 'ostree/deploy');
+  if ((await fs.lstatIfExists(deployDir)) === undefined) return;
+  for (const osname of await fs.readdir(deployDir)) {
+    await removeStaleTemps(fs, join(deployDir, osname, 'deploy'));
+    await removeStaleTemps(fs, join(deployDir, osname, 'var'));
+  }
+}
+
 /** Rewrites `refs/heads/ostree/B/S/i` for the current list and deletes the other (B, S) prefixes. */
 export async function generateDeploymentRefs(repo: Repo, state: SysrootState): Promise<void> {
   const { bootversion: b, subbootversion: s } = state;
@@ -104,6 +115,7 @@ export async function generateDeploymentRefs(repo: Repo, state: SysrootState): P
 export async function cleanupSysroot(repo: Repo, sysroot: string, state: SysrootState, options: { prune?: boolean } = {}): Promise<CleanupResult> {
   const fs = repo.fs;
   await cleanupOtherBootversions(fs, sysroot, state);
+  await removeCrashLeftovers(fs, sysroot);
   const removed = await cleanupOldDeployments(fs, sysroot, state);
   await generateDeploymentRefs(repo, state);
   const base = { deploymentsRemoved: removed.deployments, bootDirsRemoved: removed.bootDirs };

@@ -10,7 +10,20 @@ const tag = Math.floor(Math.random() * 0xffffffff).toString(36);
 let counter = 0;
 function tempName(path: string): string {
   const slash = path.lastIndexOf('/');
-  return `${path.slice(0, slash + 1)}.tmp-${tag}-${(counter++).toString(36)}-${path.slice(slash + 1)}`;
+  return `${path.slice(0, slash + 1)}${TEMP_PREFIX}${tag}-${(counter++).toString(36)}-${path.slice(slash + 1)}`;
+}
+
+const TEMP_PREFIX = '.tmp-';
+const TEMP_NAME = /^\.tmp-[0-9a-z]+-[0-9a-z]+-./;
+
+/** Removes temporary files a crash left in `dir` (names made by {@link replaceFile} / {@link replaceSymlink}). */
+export async function removeStaleTemps(fs: Fs, dir: string): Promise<void> {
+  if ((await fs.lstatIfExists(dir))?.type !== 'directory') return;
+  for (const name of await fs.readdir(dir)) {
+    if (!TEMP_NAME.test(name)) continue;
+    const p = `${dir}/${name}`;
+    if ((await fs.lstat(p)).type !== 'directory') await unlinkIfExists(fs, p);
+  }
 }
 
 /** Writes `data` to a temporary name beside `path`, fsyncs it, and renames it over `path` (glnx_file_replace_contents_at). */

@@ -48,6 +48,14 @@ describe('Sysroot on memoryFs', () => {
     expect(s.deployments.map((d) => d.csum)).toEqual([c1]);
     expect((await fs.readdir('/ostree/deploy/os/deploy')).sort()).toEqual([`${c1}.0`, `${c1}.0.origin`]);
     expect((await fs.readdir('/boot/ostree')).length).toBe(1);
+
+    // Temporaries a crash can leave beside atomically replaced files are swept by cleanup.
+    await fs.writeFile('/ostree/deploy/os/deploy/.tmp-k2j-0-x.origin', enc.encode('[origin]\n'));
+    await fs.symlink('loader.1', '/boot/.tmp-k2j-1-loader.tmp');
+    await fs.writeFile('/boot/.tmpkeep', enc.encode('not ours'));
+    await s.cleanup();
+    expect((await fs.readdir('/ostree/deploy/os/deploy')).sort()).toEqual([`${c1}.0`, `${c1}.0.origin`]);
+    expect((await fs.readdir('/boot')).filter((n) => n.startsWith('.tmp'))).toEqual(['.tmpkeep']);
   });
 
   it('follows the booted deployment: kept by retention, merge source, not undeployable, status marks', async () => {
