@@ -146,6 +146,33 @@ describe.skipIf(!hasOstree)('apply deltas made by real ostree', () => {
     expectLikeSource(path);
   });
 
+  it('signed superblocks: unwrapped, verified through the caller, mandatory with core.sign-verify-deltas', async () => {
+    fx.clearDeltas();
+    process.env.OSTREE_DUMMY_SIGN_ENABLED = '1';
+    try {
+      fx.generate(`--from=${fx.v1}`, `--to=${fx.v2}`, '--min-fallback-size=0', '--sign-type=dummy', '--sign=secret');
+    } finally {
+      delete process.env.OSTREE_DUMMY_SIGN_ENABLED;
+    }
+    const dir = join(fx.repo, deltaDirectory(fx.v1, fx.v2));
+    const rejecting = await target('bare-user');
+    await expect(applyOfflineDelta(rejecting.repo, dir, fs, { verifySignature: async () => false })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    expect(await rejecting.repo.hasObject(fx.v2, 'commit')).toBe(false);
+    const strict = await target('bare-user');
+    ostree(`--repo=${strict.path}`, 'config', 'set', 'core.sign-verify-deltas', 'true');
+    const strictRepo = await openRepo(fs, strict.path);
+    await expect(applyOfflineDelta(strictRepo, dir, fs)).rejects.toMatchObject({ code: 'SIGNATURE_MISSING' });
+    let seen = '';
+    await applyOfflineDelta(strictRepo, dir, fs, {
+      verifySignature: async (signed) => {
+        seen = new TextDecoder().decode(signed.signatures.get('dummy')![0]);
+        return true;
+      },
+    });
+    expect(seen).toBe('secret');
+    expectLikeSource(strict.path);
+  });
+
   it('skips parts whose objects are all present and creates nothing twice', async () => {
     fx.clearDeltas();
     fx.generate(`--from=${fx.v1}`, `--to=${fx.v2}`, '--min-fallback-size=0');
