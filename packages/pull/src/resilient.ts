@@ -37,6 +37,31 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 class Stall extends Error {}
 
+// One listener per caller signal, however many requests are in flight on it (a listener per
+// request would pile up on a pull's signal): it aborts every live attempt's controller.
+const followers = new WeakMap<AbortSignal, Set<AbortController>>();
+
+/** Aborts `controller` when `signal` aborts, until the returned release function is called. */
+function followAbort(signal: AbortSignal, controller: AbortController): () => void {
+  let live = followers.get(signal);
+  if (live === undefined) {
+    const set = new Set<AbortController>();
+    live = set;
+    followers.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const c of set) c.abort(signal.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  live.add(controller);
+  const set = live;
+  return () => void set.delete(controller);
+}
+
 // Races `p` against the stall timer; aborts the attempt's controller when it fires.
 async function withinStall<T>(p: Promise<T>, ms: number, controller: AbortController, url: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,9 +92,7 @@ export function resilientHttpClient(inner: HttpClient, options: ResilienceOption
     const controller = new AbortController();
     const outer = init.signal;
     if (outer?.aborted) throw outer.reason;
-    const onAbort = () => controller.abort(outer!.reason);
-    outer?.addEventListener('abort', onAbort, { once: true });
-    const release = () => outer?.removeEventListener('abort', onAbort);
+    const release = outer === undefined ? () => undefined : followAbort(outer, controller);
     try {
       const res = await withinStall(inner.request(url, { ...init, signal: controller.signal }), stallMs, controller, url);
       return { res, controller, release };
