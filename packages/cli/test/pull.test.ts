@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNginx, type Nginx } from '../../pull/test/helpers/servers.js';
 import { ours, theirs } from './helpers/run.js';
+import { main } from '../src/main.js';
+import { CaptureSink } from '../src/output.js';
+import { nodeFs } from '@ostree-ts/io-node';
 
 describe('ostree-ts pull over HTTP', () => {
   let tmp: string;
@@ -72,6 +75,25 @@ describe('ostree-ts pull over HTTP', () => {
       }
       expect(state[0], flags.join(' ')).toBe(state[1]);
     }
+  });
+
+  it('on a terminal, draws live progress and ends with the summary line; otherwise prints only the summary', async () => {
+    const repo = join(tmp, 'tty');
+    await ours([`--repo=${repo}`, 'init', '--mode=archive']);
+    await ours([`--repo=${repo}`, 'remote', 'add', '--no-gpg-verify', 'origin', nginx.url]);
+    const stdout = new CaptureSink();
+    const code = await main([`--repo=${repo}`, 'pull', 'origin', 'os/stable'], {
+      stdout,
+      stderr: new CaptureSink(),
+      fs: nodeFs(),
+      cwd: tmp,
+      env: {},
+      stdoutIsTerminal: true,
+    });
+    expect(code).toBe(0);
+    const text = stdout.text();
+    expect(text).toMatch(/^\r\x1b\[KReceiving objects: \d+% \(\d+\/\d+\)/);
+    expect(text).toMatch(/\r\x1b\[K\d+ metadata, \d+ content objects fetched; .* content written\n$/);
   });
 
   it('pulls the configured branches when none are named, and fails like ostree without a remote', async () => {
