@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
 import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
-import { mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 /** Runs one admin command on both sysroots and checks the layouts and stdout match. */
 class Pair {
@@ -95,17 +95,21 @@ describe.skipIf(!hasOstreeAdmin)('admin against real ostree', () => {
     expect(out).toContain('Transaction complete; bootconfig swap: no;');
     p.expectSameLayout();
 
-    // --json carries what the text shows (checked against real ostree's text).
+    // --json (upstream's format) carries what the text shows (checked against real ostree's text).
     const text = ostreeAdmin('status', `--sysroot=${p.a}`);
-    const json = JSON.parse((await ours(['admin', 'status', '--json', `--sysroot=${p.b}`])).stdout) as {
-      bootversion: number;
-      deployments: { osname: string; checksum: string; serial: number; version?: string; refspec?: string; pinned: boolean; booted: boolean }[];
+    const jsonText = (await ours(['admin', 'status', '--json', `--sysroot=${p.b}`])).stdout;
+    const json = JSON.parse(jsonText) as {
+      deployments: { stateroot: string; checksum: string; serial: number; index: number; version?: string; refspec?: string; pinned: boolean; booted: boolean }[];
     };
-    expect(json.bootversion).toBe(Number(readlinkSync(join(p.b, 'boot/loader')).slice(-1)));
+    expect(json.deployments.map((d) => d.index)).toEqual(json.deployments.map((_, i) => i));
     const fromJson = json.deployments
-      .map((d) => `${d.booted ? '*' : ' '} ${d.osname} ${d.checksum}.${d.serial}\n${d.version !== undefined ? `    Version: ${d.version}\n` : ''}${d.pinned ? '    Pinned: yes\n' : ''}    origin refspec: ${d.refspec}\n`)
+      .map((d) => `${d.booted ? '*' : ' '} ${d.stateroot} ${d.checksum}.${d.serial}\n${d.version !== undefined ? `    Version: ${d.version}\n` : ''}${d.pinned ? '    Pinned: yes\n' : ''}    origin refspec: ${d.refspec}\n`)
       .join('');
     expect(fromJson).toBe(text);
+    // util-linux's writer layout: three spaces per level, objects joined by "},{".
+    expect(jsonText).toMatch(/^\{\n {3}"deployments": \[\n {6}\{\n {9}"checksum": "[0-9a-f]{64}",\n {9}"stateroot": "testos",\n/);
+    expect(jsonText).toContain('"unlocked": "none",\n         "version": "3.0"\n      },{\n         "checksum"');
+    expect(jsonText.endsWith('\n      }\n   ]\n}\n')).toBe(true);
   }, 120_000);
 
   it('two stateroots, U-Boot and syslinux configs, devicetree, --no-merge, --retain-rollback: same layout', async () => {

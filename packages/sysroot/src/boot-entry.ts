@@ -16,14 +16,19 @@ import { deploymentRelPath, join } from './paths.js';
 
 const decoder = new TextDecoder();
 
-/** The commit's `version` metadata string, or undefined. */
-export async function commitVersion(repo: Repo, csum: string): Promise<string | undefined> {
+/** A string key of the commit's metadata (`version`, `ostree.source-title`), or undefined (also when the commit is missing). */
+export async function commitString(repo: Repo, csum: string, key: string): Promise<string | undefined> {
   try {
-    const v = lookupMetadata((await repo.loadCommit(csum)).metadata, 'version');
+    const v = lookupMetadata((await repo.loadCommit(csum)).metadata, key);
     return v?.type === 's' ? (v.value as string) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The commit's `version` metadata string, or undefined. */
+export function commitVersion(repo: Repo, csum: string): Promise<string | undefined> {
+  return commitString(repo, csum, 'version');
 }
 
 // Hardlink, or copy when linking is impossible (EXDEV, EMLINK), keeping mode and owner.

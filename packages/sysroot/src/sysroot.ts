@@ -9,7 +9,7 @@ import { OstreeError } from '@ostree-ts/core';
 import type { Fs } from '@ostree-ts/io';
 import { KeyFile } from '@ostree-ts/keyfile';
 import { openRepo, type Repo, type RepoOptions } from '@ostree-ts/repo';
-import { commitVersion } from './boot-entry.js';
+import { commitString, commitVersion } from './boot-entry.js';
 import { cleanupSysroot, type CleanupResult } from './cleanup.js';
 import { deployTree, writeOriginFile, type EtcMergeStep } from './deploy-tree.js';
 import { defaultEtcMerge } from './etc-merge-step.js';
@@ -76,6 +76,8 @@ export interface DeploymentStatus {
   readonly pinned: boolean;
   readonly unlocked: string;
   readonly version: string | undefined;
+  /** The commit's `ostree.source-title`. */
+  readonly sourceTitle: string | undefined;
   readonly refspec: string | undefined;
   /** False when the `.origin` file is missing (`origin: none`). */
   readonly hasOrigin: boolean;
@@ -457,6 +459,7 @@ export class Sysroot {
         pinned: isPinned(d),
         unlocked: d.unlocked,
         version,
+        sourceTitle: await commitString(this.repo, d.csum, 'ostree.source-title'),
         refspec: originRefspec(d),
         hasOrigin: d.origin !== undefined,
         bootcsum: d.bootcsum,
