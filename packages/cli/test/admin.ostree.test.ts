@@ -294,7 +294,7 @@ out="$2"; dir=$(dirname "$out")/entries
 
   it('init-fs --modern, deploy --origin-file, and origins rewritten by pin lose comments as in ostree', async () => {
     const src = new SourceRepo();
-    src.commit(bootableTree(), 'os/a', '1');
+    src.commit(bootableTree(), 'os/a', '1', ['--add-metadata-string=ostree.source-title=Built from main']);
     const p = new Pair();
     await p.both(['init-fs', '--modern', '@SYSROOT@']);
     await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
@@ -310,5 +310,7 @@ out="$2"; dir=$(dirname "$out")/entries
     }
     await p.both(['pin', '--sysroot=@SYSROOT@', '0']);
     p.expectSameLayout();
+    const { ours: status } = await p.both(['status', '--sysroot=@SYSROOT@']);
+    expect(status).toContain('    `- Built from main\n');
   }, 60_000);
 });

@@ -83,11 +83,11 @@ export class SourceRepo {
     ostreeRun('init', `--repo=${this.path}`, '--mode=archive');
   }
 
-  /** Commits `tree` to `branch` with `version`; returns the checksum. Timestamps increase. */
-  commit(tree: string, branch: string, version: string): string {
+  /** Commits `tree` to `branch` with `version` (and extra `ostree commit` flags); returns the checksum. Timestamps increase. */
+  commit(tree: string, branch: string, version: string, extraArgs: readonly string[] = []): string {
     this.t += 3600;
     const ts = new Date(this.t * 1000).toISOString();
-    return ostreeRun('commit', `--repo=${this.path}`, '-b', branch, `--tree=dir=${tree}`, '-s', version, `--add-metadata-string=version=${version}`, `--timestamp=${ts}`).trim();
+    return ostreeRun('commit', `--repo=${this.path}`, '-b', branch, `--tree=dir=${tree}`, '-s', version, `--add-metadata-string=version=${version}`, `--timestamp=${ts}`, ...extraArgs).trim();
   }
 
   /** Copies `ref` into a sysroot's repository. */
