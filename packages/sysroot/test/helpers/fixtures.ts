@@ -7,9 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { hasOstree, ostree } from '../../../../test-vectors/trees/ostree.js';
 
-export const hasOstreeAdmin =
-  spawnSync('ostree', ['--version'], { stdio: 'ignore' }).status === 0 && spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
+export const hasOstreeAdmin = hasOstree && spawnSync('setpriv', ['--help'], { stdio: 'ignore' }).status === 0;
 
 /** Environment for real `ostree admin`: never freeze, never set the immutable bit. */
 export const OSTREE_ADMIN_ENV = { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments', TZ: 'UTC' };
@@ -32,9 +32,8 @@ export function ostreeAdminResult(...args: string[]): { status: number; stdout: 
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function ostreeRun(...args: string[]): string {
-  return execFileSync('ostree', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: OSTREE_ADMIN_ENV });
-}
+/** Runs a non-admin `ostree` command (the shared helper of test-vectors/trees). */
+export const ostreeRun = ostree;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
