@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
-import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, tempDir } from '../../sysroot/test/helpers/fixtures.js';
+import { OSTREE_ADMIN_ENV, SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, ostreeRun, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { ours } from './helpers/run.js';
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
@@ -312,5 +312,22 @@ out="$2"; dir=$(dirname "$out")/entries
     p.expectSameLayout();
     const { ours: status } = await p.both(['status', '--sysroot=@SYSROOT@']);
     expect(status).toContain('    `- Built from main\n');
+  }, 60_000);
+
+  it('[sysroot] bls-append-except-default: the same extra keys, in GLib hash order, on non-default entries', async () => {
+    const src = new SourceRepo();
+    src.commit(bootableTree(), 'os/a', '1');
+    const p = new Pair();
+    await p.both(['init-fs', '@SYSROOT@']);
+    await p.both(['os-init', '--sysroot=@SYSROOT@', 'os']);
+    for (const s of [p.a, p.b]) {
+      src.pullInto(s, 'os/a');
+      ostreeRun('config', `--repo=${join(s, 'ostree/repo')}`, 'set', 'sysroot.bls-append-except-default', 'grub_users="";foo=bar;zeta=1');
+    }
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=os', 'os/a']);
+    await p.both(['deploy', '--sysroot=@SYSROOT@', '--os=os', '--karg=quiet', 'os/a']);
+    p.expectSameLayout();
+    expect(readFileSync(join(p.b, 'boot/loader/entries/ostree-1-os.conf'), 'utf8')).toMatch(/\nfoo bar\nzeta 1\ngrub_users ""\n$/);
+    expect(readFileSync(join(p.b, 'boot/loader/entries/ostree-2-os.conf'), 'utf8')).not.toContain('foo bar');
   }, 60_000);
 });
