@@ -3,7 +3,7 @@
  * with /etc merge, rollback, undeploy, cleanup) on the in-memory filesystem, no Node fs.
  */
 import { variant } from '@ostree-ts/core';
-import { memoryFs } from '@ostree-ts/io';
+import { FsError, memoryFs, type Fs } from '@ostree-ts/io';
 import { commitDirectory } from '@ostree-ts/repo';
 import { describe, expect, it } from 'vitest';
 import { defaultEtcMerge, initFs, initOsname, Sysroot } from '../src/index.js';
@@ -103,5 +103,33 @@ describe('Sysroot on memoryFs', () => {
     // A pending default: rolling back makes the booted deployment the default again.
     expect((await s.rollback()).csum).toBe(a);
     expect(order()).toEqual([a, e]);
+  });
+
+  it('a /boot on another filesystem (link fails with EXDEV): kernels are copied with their mode', async () => {
+    const base = memoryFs();
+    // Hard links into boot/ cross a device boundary, as with a separate /boot partition.
+    const fs = new Proxy(base, {
+      get(target, prop) {
+        if (prop === 'link') {
+          return (from: string, to: string) => (to.startsWith('/boot/') ? Promise.reject(new FsError('EXDEV', 'link', to)) : target.link(from, to));
+        }
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Fs;
+    const repo = await initFs(fs, '/');
+    await initOsname(fs, '/', 'os');
+    await fs.mkdir('/src/usr/lib/modules/6.1', { recursive: true });
+    await fs.writeFile('/src/usr/lib/modules/6.1/vmlinuz', enc.encode('KERNEL'), { mode: 0o600 });
+    await fs.writeFile('/src/usr/lib/os-release', enc.encode('ID=mem\n'));
+    await commitDirectory(repo, fs, '/src', { ref: 'os/a', subject: 'a' });
+    const s = await Sysroot.open(fs, '/');
+    const d = await s.deploy('os/a', { osname: 'os' });
+    const installed = `/boot/ostree/os-${d.bootcsum}/vmlinuz-6.1`;
+    expect(dec.decode(await fs.readFile(installed))).toBe('KERNEL');
+    const [src, dst] = [await fs.stat(`/ostree/deploy/os/deploy/${d.csum}.0/usr/lib/modules/6.1/vmlinuz`), await fs.stat(installed)];
+    expect(dst.ino).not.toBe(src.ino);
+    expect(dst.mode & 0o7777).toBe(src.mode & 0o7777);
+    expect((await fs.readdir(`/boot/ostree/os-${d.bootcsum}`)).sort()).toEqual(['vmlinuz-6.1']);
   });
 });
