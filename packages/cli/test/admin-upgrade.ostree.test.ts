@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNginx, type Nginx } from '../../pull/test/helpers/servers.js';
-import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeRun, tempDir } from '../../sysroot/test/helpers/fixtures.js';
+import { SourceRepo, bootableTree, hasOstreeAdmin, ostreeAdmin, ostreeAdminResult, ostreeRun, tempDir } from '../../sysroot/test/helpers/fixtures.js';
 import { layoutDiff, layoutSnapshot } from '../../sysroot/test/helpers/layout.js';
 import { ours } from './helpers/run.js';
 
@@ -50,8 +50,11 @@ describe.skipIf(!hasOstreeAdmin)('admin upgrade against real ostree', () => {
     await both(['upgrade', '--os=os', '--pull-only']);
     await both(['upgrade', '--os=os', '--deploy-only']);
     // Back to 2.0 by checksum: refused as a downgrade, then allowed; the new origin records it.
+    const refused = ostreeAdminResult('upgrade', '--os=os', `--override-commit=${v2}`, `--sysroot=${a}`);
     const r = await ours(['admin', 'upgrade', '--os=os', `--override-commit=${v2}`, `--sysroot=${b}`]);
     expect(r.stderr).toMatch(/is chronologically older than current revision/);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: refused.status, stderr: refused.stderr });
+    expect(layoutDiff(layoutSnapshot(a), layoutSnapshot(b))).toEqual({ onlyA: [], onlyB: [] });
     await both(['upgrade', '--os=os', '--allow-downgrade', `--override-commit=${v2}`]);
 
     await both(['set-origin', '--index=0', '--set=gpg-verify=false', 'mirror', 'http://127.0.0.1:9/repo']);

@@ -305,6 +305,23 @@ export class Sysroot {
     return { merge, origin, remote: colon < 0 ? undefined : refspec.slice(0, colon), ref: colon < 0 ? refspec : refspec.slice(colon + 1), overrideCommit };
   }
 
+  /**
+   * Refuses moving from commit `from` to an older `to` (a different commit with an earlier
+   * timestamp), with ostree's message; equal timestamps pass.
+   * @throws {OstreeError} INVALID_ARGUMENT for a downgrade
+   */
+  async assertNotDowngrade(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    const a = await this.repo.loadCommit(from).catch(() => undefined);
+    if (a === undefined) return;
+    const b = await this.repo.loadCommit(to);
+    if (b.timestamp >= a.timestamp) return;
+    throw new OstreeError(
+      'INVALID_ARGUMENT',
+      `Upgrade target revision '${to}' with timestamp '${cTime(b.timestamp)}' is chronologically older than current revision '${from}' with timestamp '${cTime(a.timestamp)}'; use --allow-downgrade to permit`,
+    );
+  }
+
   /** The commit an upgrade from `src` goes to: the origin's `override-commit`, else its refspec resolved locally. */
   async upgradeTarget(src: { remote: string | undefined; ref: string; overrideCommit: string | undefined }): Promise<string> {
     return src.overrideCommit ?? (await this.resolveRev(src.remote === undefined ? src.ref : `${src.remote}:${src.ref}`));
@@ -327,16 +344,7 @@ export class Sysroot {
     const target = await this.upgradeTarget(src);
     const from = src.merge.csum;
     if (target === from) return undefined;
-    if (!options.allowDowngrade) {
-      const a = await this.repo.loadCommit(from).catch(() => undefined);
-      const b = await this.repo.loadCommit(target);
-      if (a !== undefined && b.timestamp < a.timestamp) {
-        throw new OstreeError(
-          'INVALID_ARGUMENT',
-          `Upgrade target revision '${target}' with timestamp '${isoTime(b.timestamp)}' is chronologically older than current revision '${from}' with timestamp '${isoTime(a.timestamp)}'; use --allow-downgrade to permit`,
-        );
-      }
-    }
+    if (!options.allowDowngrade) await this.assertNotDowngrade(from, target);
     await this.cleanup();
     const deployment = await deployTree(this.repo, this.path, {
       osname: os,
@@ -474,8 +482,13 @@ function bootedOption(options: SysrootOptions): { booted?: DeploymentId } {
   return options.booted !== undefined ? { booted: options.booted } : {};
 }
 
-function isoTime(seconds: bigint): string {
-  return new Date(Number(seconds) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+// g_date_time_format (dt, "%c") in the C locale: `Tue Nov 14 22:13:20 2023`.
+function cTime(seconds: bigint): string {
+  const d = new Date(Number(seconds) * 1000);
+  const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
 }
 
 /** `[origin] refspec=REFSPEC` (ostree_sysroot_origin_new_from_refspec). */

@@ -36,6 +36,8 @@ export const adminUpgradeCommand: CommandSpec = {
       const override = o.string('override-commit');
       if (!o.flag('deploy-only') && src.remote !== undefined) {
         await pull(sysroot.repo, { remote: src.remote, refs: [override ?? src.ref] });
+        // ostree's pull checks the timestamp before anything moves (timestamp-check-from-rev).
+        if (!o.flag('allow-downgrade')) await sysroot.assertNotDowngrade(src.merge.csum, override ?? (await sysroot.upgradeTarget(src)));
         if (override !== undefined) await sysroot.repo.setRef(`${src.remote}:${src.ref}`, override);
       }
       const target = await sysroot.upgradeTarget({ ...src, overrideCommit: override ?? src.overrideCommit });
