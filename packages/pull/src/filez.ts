@@ -50,6 +50,19 @@ export async function storeFilez(
     prefix = grown;
   }
   const archive = parseArchiveObject(prefix);
+  // A compressed payload far larger than its content (e.g. endless empty deflate blocks) is
+  // refused rather than read forever: no honest encoder expands data by more than this.
+  const maxCompressed = Number(archive.size) * 1.25 + 65536;
+  let received = prefix.length - archive.payloadOffset;
+  const inner = next;
+  next = async () => {
+    const c = await inner();
+    if (c !== undefined) {
+      received += c.length;
+      if (received > maxCompressed) throw invalid(`compressed payload larger than ${Math.floor(maxCompressed)} bytes for ${archive.size} bytes of content`);
+    }
+    return c;
+  };
   if (repo.mode === 'archive') return storeVerbatim(repo, checksum, prefix, archive, next, invalid);
   if (archive.size > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid(`declared size ${archive.size} too large`);
   const size = Number(archive.size);

@@ -4,6 +4,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, verifyObject, type Repo } from '@ostree-ts/repo';
@@ -193,6 +194,24 @@ describe.skipIf(!hasOstree)('pull with faults (Node server)', () => {
     expect(['CHECKSUM_MISMATCH', 'INVALID_OBJECT']).toContain((err as { code: string }).code);
     expect(await repo.hasObject(big, 'file')).toBe(false);
     await assertAllVerified(path, repo);
+  });
+
+  it('a compressed payload padded with endless empty deflate blocks is cut off, not stored', async () => {
+    const hostname = contentChecksum('/etc/hostname');
+    const filez = readFileSync(join(src, obj(hostname, 'filez')));
+    const headerLen = 8 + filez.readUInt32BE(0);
+    // Non-final empty stored blocks inflate to nothing; then the real data.
+    const padding = Buffer.alloc(5 * 200_000);
+    for (let i = 0; i < padding.length; i += 5) padding.set([0, 0, 0, 0xff, 0xff], i);
+    const body = Buffer.concat([filez.subarray(0, headerLen), padding, deflateRawSync(Buffer.from('device\n'))]);
+    server.faults.set(obj(hostname, 'filez'), { kind: 'replace', body });
+    for (const mode of ['archive', 'bare-user']) {
+      const { path, repo } = await newRepo(mode);
+      const err = await pull(repo, { remote: 'origin', refs: ['test/main'] }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'INVALID_OBJECT', message: expect.stringContaining('compressed payload larger than') });
+      expect(await repo.hasObject(hostname, 'file')).toBe(false);
+      await assertAllVerified(path, repo);
+    }
   });
 
   it('corrupted dirtree and commit bytes are refused with CHECKSUM_MISMATCH', async () => {
