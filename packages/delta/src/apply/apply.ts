@@ -151,6 +151,8 @@ export async function applyStaticDelta(repo: Repo, superblock: DeltaSuperblock, 
   for (const f of superblock.fallbacks) if (!(await repo.hasObject(f.checksum, f.type))) missingFallbacks.push(f);
   let commitWritten = false;
   if ((options.writeCommit ?? true) && !(await repo.hasObject(to, 'commit'))) {
+    // Objects reach the disk before the commit that names them (ostree: syncfs at commit_transaction).
+    await repo.sync();
     await writeDeltaCommit(repo, superblock, missingFallbacks.length > 0);
     commitWritten = true;
   }
