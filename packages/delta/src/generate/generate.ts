@@ -16,7 +16,7 @@ import {
   type BsdiffFunction,
   type GenerateDeltaOptions,
 } from './options.js';
-import { PartBuilder } from './part-builder.js';
+import { PartBuilder, type BuiltPart } from './part-builder.js';
 import { planDelta, type DeltaPlan } from './plan.js';
 import { rollsumPieces, type RollsumMatches } from './rollsum.js';
 import { windowedBsdiff } from './windowed-bsdiff.js';
@@ -93,14 +93,21 @@ class PartWriter {
     return this.splitIf(this.current.blobLength > this.maxChunkSize);
   }
 
-  async finishPart(): Promise<void> {
+  /** The current part serialized; its blob is dropped here so only the serialized copy stays alive while compressing. */
+  private serializeCurrent(): { objects: BuiltPart['objects']; usize: number; serialized: { bytes: Uint8Array } } {
     const built = this.current.finish();
-    const body = await this.compress(encodePartPayload(built.payload));
+    return { objects: built.objects, usize: built.usize, serialized: { bytes: encodePartPayload(built.payload) } };
+  }
+
+  async finishPart(): Promise<void> {
+    const { objects, usize, serialized } = this.serializeCurrent();
+    const body = await this.compress(serialized.bytes);
+    serialized.bytes = new Uint8Array(0);
     const file = encodePartFile(PART_COMPRESSION_XZ, body);
     const index = this.headers.length;
     const checksum = toHex(this.repo.hash().update(file).digest());
-    this.headers.push({ version: DELTA_PART_VERSION, checksum, size: BigInt(file.length), uncompressedSize: BigInt(built.usize), objects: built.objects });
-    this.log?.(`part ${index + 1} n:${built.objects.length} compressed:${file.length} uncompressed:${built.usize}`);
+    this.headers.push({ version: DELTA_PART_VERSION, checksum, size: BigInt(file.length), uncompressedSize: BigInt(usize), objects });
+    this.log?.(`part ${index + 1} n:${objects.length} compressed:${file.length} uncompressed:${usize}`);
     if (this.inline) this.inlineFiles.push(file);
     else await writeAtomically(this.repo, joinPath(this.dir, String(index)), file);
   }

@@ -11,6 +11,6 @@ export {
   type GenerateDeltaOptions,
   type SuperblockTransform,
 } from './options.js';
-export { xzCompressPart, readPartFilePayload, type PartCompressor } from './compress.js';
+export { xzCompressPart, ostreePresetCompressPart, readPartFilePayload, type PartCompressor } from './compress.js';
 export { planDelta, type DeltaPlan, type PlanOptions } from './plan.js';
 export { rollsumChunks, matchRollsumChunks, rollsumPieces, ROLLSUM_MAX_CHUNK, type RollsumChunk, type RollsumMatches, type RollsumPiece } from './rollsum.js';

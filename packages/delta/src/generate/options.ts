@@ -58,7 +58,7 @@ export interface GenerateDeltaOptions {
   readonly now?: () => number;
   /** bsdiff implementation; default `bsdiff` from @ostree-ts/bsdiff (WebAssembly). */
   readonly bsdiff?: BsdiffFunction;
-  /** Part compressor; default xz preset 8 with CRC64 (byte-identical to ostree). */
+  /** Part compressor; default xz with CRC64 at the smallest of presets 6–8 whose dictionary covers the part (`ostreePresetCompressPart`: always 8, as ostree). */
   readonly compress?: PartCompressor;
   /** Hook for signing: transforms the superblock bytes before they are written. */
   readonly transformSuperblock?: SuperblockTransform;
