@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasOstree, ostree, ostreeResult } from '../../../test-vectors/trees/ostree.js';
-import { deltaDirectory, type RepoMode } from '@ostree-ts/core';
+import { OstreeError, deltaDirectory, type RepoMode } from '@ostree-ts/core';
 import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, type Repo } from '@ostree-ts/repo';
 import { applyOfflineDelta, applyStaticDelta, deltaPartPath, deltaSuperblockPath, openDeltaSuperblock } from '../src/index.js';
@@ -171,6 +171,34 @@ describe.skipIf(!hasOstree)('apply deltas made by real ostree', () => {
     });
     expect(seen).toBe('secret');
     expectLikeSource(strict.path);
+  });
+
+  it('multi-part deltas: the next part is prepared while one executes; a failing part stops the apply cleanly', async () => {
+    fx.clearDeltas();
+    fx.generate('--empty', `--to=${fx.v2}`, '--min-fallback-size=0', '--max-chunk-size=1');
+    const { superblock } = openDeltaSuperblock(readRepoFile(fx.repo, deltaSuperblockPath(undefined, fx.v2)));
+    expect(superblock.parts.length).toBeGreaterThanOrEqual(3);
+    const good = await target('bare-user', false);
+    const progress: number[] = [];
+    await applyStaticDelta(good.repo, superblock, {
+      readPart: async (i) => readRepoFile(fx.repo, deltaPartPath(undefined, fx.v2, i)),
+      onProgress: (p) => progress.push(p.part),
+    });
+    expect(progress).toEqual(superblock.parts.map((_, i) => i));
+    expectLikeSource(good.path);
+    const bad = await target('bare-user', false);
+    const failAt = superblock.parts.length - 1;
+    await expect(
+      applyStaticDelta(bad.repo, superblock, {
+        readPart: async (i) => {
+          if (i === failAt) throw new OstreeError('NETWORK_ERROR', 'part download failed');
+          return readRepoFile(fx.repo, deltaPartPath(undefined, fx.v2, i));
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'NETWORK_ERROR' });
+    expect(await bad.repo.hasObject(fx.v2, 'commit')).toBe(false);
+    expect(readdirSync(join(bad.path, 'tmp')).filter((f) => f !== 'cache')).toEqual([]);
+    expect(ostreeResult(`--repo=${bad.path}`, 'fsck').status).toBe(0);
   });
 
   it('skips parts whose objects are all present and creates nothing twice', async () => {

@@ -13,7 +13,7 @@ import { unwrapSuperblock, type SignedSuperblock } from '../signed.js';
 import { decodeSuperblock, inlinePart, superblockCommitMeta, type DeltaFallback, type DeltaPartHeader, type DeltaSuperblock } from '../superblock.js';
 import { DEFAULT_XZ_MEMLIMIT, defaultXz, type XzCodec } from '../xz.js';
 import { executePart, type ApplyStats } from './execute.js';
-import { openPart, type PartInput } from './open-part.js';
+import { openPart, type OpenedPart, type PartInput } from './open-part.js';
 
 /** A superblock file, unwrapped and decoded. */
 export interface OpenedSuperblock {
@@ -111,8 +111,10 @@ export async function applyStaticDelta(repo: Repo, superblock: DeltaSuperblock, 
     maxTableBytes: 64 * MiB,
   };
   const execCtx = { repo, spillBytes, stats, ...(options.signal ? { signal: options.signal } : {}) };
-  for (let i = 0; i < superblock.parts.length; i++) {
-    if (options.signal?.aborted) throw new OstreeError('ABORTED', 'static delta apply cancelled', { cause: options.signal.reason });
+  const aborted = (): OstreeError => new OstreeError('ABORTED', 'static delta apply cancelled', { cause: options.signal?.reason });
+  // Skips a complete part, or fetches, verifies and decompresses it.
+  const prepare = async (i: number): Promise<OpenedPart | undefined> => {
+    if (options.signal?.aborted) throw aborted();
     const header = superblock.parts[i]!;
     let haveAll = true;
     for (const obj of header.objects) {
@@ -121,11 +123,7 @@ export async function applyStaticDelta(repo: Repo, superblock: DeltaSuperblock, 
         break;
       }
     }
-    if (haveAll) {
-      stats.partsSkipped++;
-      options.onProgress?.({ part: i, parts: superblock.parts.length, skipped: true });
-      continue;
-    }
+    if (haveAll) return undefined;
     const inline = inlinePart(superblock, i);
     let input: PartInput | { inline: { compression: number; body: Uint8Array } };
     if (inline) input = { inline };
@@ -133,10 +131,31 @@ export async function applyStaticDelta(repo: Repo, superblock: DeltaSuperblock, 
       if (!options.readPart) throw new OstreeError('INVALID_ARGUMENT', `delta part ${i} is not inline and no readPart was given`);
       input = await options.readPart(i, header);
     }
-    const part = await openPart(partCtx, i, header, input);
+    return openPart(partCtx, i, header, input);
+  };
+  // Part i+1 is fetched and decompressed (xz runs off the main thread) while part i executes.
+  const start = (i: number): Promise<OpenedPart | undefined> | undefined => {
+    if (i >= superblock.parts.length) return undefined;
+    const p = prepare(i);
+    p.catch(() => undefined); // observed when awaited; never an unhandled rejection meanwhile
+    return p;
+  };
+  const discard = async (p: Promise<OpenedPart | undefined> | undefined): Promise<void> => {
+    await p?.then((part) => part?.close(), () => undefined);
+  };
+  let next = start(0);
+  for (let i = 0; i < superblock.parts.length; i++) {
+    const part = await next;
+    next = start(i + 1);
+    if (part === undefined) {
+      stats.partsSkipped++;
+      options.onProgress?.({ part: i, parts: superblock.parts.length, skipped: true });
+      continue;
+    }
     try {
-      await executePart(execCtx, header.objects, part);
+      await executePart(execCtx, superblock.parts[i]!.objects, part);
     } catch (e) {
+      await discard(next);
       if (e instanceof OstreeError && !e.message.startsWith('Executing delta part')) {
         throw new OstreeError(e.code, `Executing delta part ${i}: ${e.message}`, { cause: e });
       }

@@ -48,6 +48,12 @@ export interface ExecuteContext {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Resolves after pending I/O callbacks had a turn (a macrotask, not a microtask). */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
+  return new Promise((resolve) => (g.setImmediate ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new OstreeError('ABORTED', 'static delta apply cancelled', { cause: signal.reason });
 }
@@ -81,9 +87,12 @@ class PartExecution {
 
   async run(): Promise<void> {
     try {
+      let count = 0;
       for (let next = this.ops.next(); !next.done; next = this.ops.next()) {
         checkAborted(this.ctx.signal);
         await this.dispatch(next.value);
+        // Let I/O callbacks run now and then (the next part decompresses meanwhile).
+        if (++count % 16 === 0) await yieldToEventLoop();
       }
       checkDelta(this.index === this.objects.length, `operations created ${this.index} of the ${this.objects.length} objects the part header lists`);
     } finally {
