@@ -9,6 +9,7 @@ import { OstreeError, deltaDirectory, type RepoMode } from '@ostree-ts/core';
 import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, type Repo } from '@ostree-ts/repo';
 import { applyOfflineDelta, applyStaticDelta, deltaPartPath, deltaSuperblockPath, openDeltaSuperblock } from '../src/index.js';
+import { wasmXz } from '../src/xz-wasm.js';
 import { makeRealDeltaFixture, readRepoFile, type RealDeltaFixture } from './helpers/real-deltas.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -98,6 +99,14 @@ describe.skipIf(!hasOstree)('apply deltas made by real ostree', () => {
       expectLikeSource(path2);
       expect(readdirSync(join(path2, 'tmp')).filter((f) => f !== 'cache')).toEqual([]);
     });
+  });
+
+  it('applies with the pure-WASM xz decoder too', async () => {
+    fx.clearDeltas();
+    fx.generate(`--from=${fx.v1}`, `--to=${fx.v2}`, '--min-fallback-size=0');
+    const { path, repo } = await target('bare-user');
+    await applyOfflineDelta(repo, join(fx.repo, deltaDirectory(fx.v1, fx.v2)), fs, { xz: wasmXz() });
+    expectLikeSource(path);
   });
 
   it('uses rollsum and bsdiff operations in the fixture delta', () => {
