@@ -37,7 +37,7 @@ import { SummaryCache } from './summary-cache.js';
 import { fetchSummary, type SummaryVerifier } from './summary-fetch.js';
 import { verifyCommitSignature, verifySignedDeltaSuperblock, verifySummarySignature } from '@ostree-ts/sign';
 import { checkSubpaths, wantedEntry } from './subpath.js';
-import { deltaLabel, deltaSources, planFetch, requiredDeltaError } from './delta-plan.js';
+import { deltaLabel, deltaSources, planFetch, requiredDeltaError, type DeltaSources } from './delta-plan.js';
 import { configBoolean } from './remote-config.js';
 import { applyStaticDelta, deltaSuperblockPath, openDeltaSuperblock, superblockCommitMeta, writeDeltaCommit } from '@ostree-ts/delta';
 import { deltaPartReader } from './delta-fetch.js';
@@ -402,6 +402,31 @@ class Puller {
     throw last;
   }
 
+  /**
+   * Pulls one requested commit: by a static delta when `sources` (deltas enabled) offer one
+   * that fits, else (or for what the delta did not bring) by objects.
+   */
+  async pullTarget(t: Target, sources: DeltaSources | undefined): Promise<void> {
+    const depth = this.options.depth ?? 0;
+    if (sources === undefined) return this.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
+    const required = this.options.requireStaticDeltas === true;
+    // The delta's starting point: where the ref is now in this repository (remote ref as ostree).
+    const localRef = t.ref === undefined ? undefined : this.remote.name !== undefined ? `${this.remote.name}:${t.ref}` : t.ref;
+    const localFrom = localRef === undefined ? undefined : await this.repo.resolveRev(localRef, { allowNoent: true });
+    const plan = await planFetch(this.repo, this.fetcher, this.remote.contentUrl, sources, t.checksum, t.ref, localFrom, required, this.maxMetadata, () => {
+      this.progress.fetchedDeltaMetadata++;
+    });
+    if (plan.kind === 'nothing') {
+      this.reachedCommits.add(t.checksum);
+      return;
+    }
+    if (plan.kind === 'delta' && (await this.pullByDelta(plan.from, plan.to, plan.digest, t.ref, required))) {
+      // The commit's tree is walked afterwards: anything the delta did not bring is fetched as objects.
+      return this.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false, { detachedFetched: true });
+    }
+    return this.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
+  }
+
   queueDirMeta(checksum: string): void {
     if (this.seenMeta.has(checksum)) return;
     this.seenMeta.add(checksum);
@@ -570,29 +595,8 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
         if (t.ref === undefined) resolved.push({ ...t, checksum: t.requested, maxSize: puller.maxMetadata });
         else resolved.push({ ...t, ...(await puller.resolveRef(t.ref, summary)) });
       }
-      const depth = options.depth ?? 0;
       try {
-        for (const t of resolved) {
-          if (!deltasEnabled) {
-            await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
-            continue;
-          }
-          const localRef = t.ref === undefined ? undefined : options.remote !== undefined ? `${options.remote}:${t.ref}` : t.ref;
-          const localFrom = localRef === undefined ? undefined : await repo.resolveRev(localRef, { allowNoent: true });
-          const plan = await planFetch(repo, puller.fetcher, remote.contentUrl, sources, t.checksum, t.ref, localFrom, options.requireStaticDeltas === true, puller.maxMetadata, () => {
-            puller.progress.fetchedDeltaMetadata++;
-          });
-          if (plan.kind === 'nothing') {
-            puller.reachedCommits.add(t.checksum);
-            continue;
-          }
-          if (plan.kind === 'delta' && (await puller.pullByDelta(plan.from, plan.to, plan.digest, t.ref, options.requireStaticDeltas === true))) {
-            // The commit's tree is walked afterwards: anything the delta did not bring is fetched as objects.
-            await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false, { detachedFetched: true });
-            continue;
-          }
-          await puller.fetchCommit(t.checksum, t.ref, t.maxSize, depth, false);
-        }
+        for (const t of resolved) await puller.pullTarget(t, deltasEnabled ? sources : undefined);
       } catch (e) {
         puller.pool.fail(e);
       }
@@ -628,7 +632,7 @@ export async function pull(repo: Repo, options: PullOptions): Promise<PullResult
 }
 
 async function writeRepoFile(repo: Repo, name: string, bytes: Uint8Array): Promise<void> {
-  const tmp = joinPath(repo.tmpDir, `${name}.tmp-${Math.random().toString(36).slice(2)}`);
+  const tmp = joinPath(repo.tmpDir, `ostree-ts-${name}-${Math.random().toString(36).slice(2)}`);
   await repo.fs.writeFile(tmp, bytes, { mode: 0o644 });
   await repo.fs.rename(tmp, joinPath(repo.path, name));
 }
