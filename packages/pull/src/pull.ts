@@ -77,6 +77,8 @@ export interface PullOptions {
   readonly commitMetadataOnly?: boolean;
   /** `--subpath`: pull only these absolute paths of the tree (the commit stays marked partial). */
   readonly subpaths?: readonly string[];
+  /** `--disable-verify-bindings`: skip the ref and collection binding checks. */
+  readonly disableVerifyBindings?: boolean;
   /** `--disable-static-deltas`: always pull by objects. */
   readonly disableStaticDeltas?: boolean;
   /** `--require-static-deltas`: fail unless a static delta is available for every commit. */
@@ -114,16 +116,29 @@ function objectRelPath(checksum: string, ext: string): string {
   return `objects/${checksum.slice(0, 2)}/${checksum.slice(2)}.${ext}`;
 }
 
-/** The binding check of ostree's `_ostree_repo_verify_bindings` (no collection ids yet). */
-function verifyRefBinding(commit: Commit, checksum: string, ref: string | undefined): void {
-  if (ref === undefined) return;
+/**
+ * The binding checks of ostree's `_ostree_repo_verify_bindings`: the commit's
+ * `ostree.ref-binding` must list the requested ref (when it has one; required when the remote
+ * has a `collection-id`), and with a remote `collection-id` its `ostree.collection-binding`
+ * must equal it.
+ */
+function verifyBindings(commit: Commit, checksum: string, ref: string | undefined, collectionId: string | undefined): void {
+  const fail = (detail: string) => new OstreeError('INVALID_OBJECT', `Commit ${checksum}: ${detail}`);
   const refs = lookupTyped<string[]>(commit.metadata, 'ostree.ref-binding', 'as');
-  if (refs === undefined || refs.includes(ref)) return;
-  const list = refs.length > 0 ? refs.map((r) => `‘${r}’`).join(', ') : 'no refs';
-  throw new OstreeError(
-    'INVALID_OBJECT',
-    `Commit ${checksum}: Commit has no requested ref ‘${ref}’ in ref binding metadata (${list})`,
-  );
+  if (refs === undefined) {
+    if (collectionId === undefined) return;
+    throw fail('Expected commit metadata to have ref binding information, found none');
+  }
+  if (ref !== undefined && !refs.includes(ref)) {
+    const list = refs.length > 0 ? refs.map((r) => `‘${r}’`).join(', ') : 'no refs';
+    throw fail(`Commit has no requested ref ‘${ref}’ in ref binding metadata (${list})`);
+  }
+  if (collectionId === undefined) return;
+  const bound = lookupTyped<string>(commit.metadata, 'ostree.collection-binding', 's');
+  if (bound === undefined) throw fail('Expected commit metadata to have collection ID binding information, found none');
+  if (bound !== collectionId) {
+    throw fail(`Commit has collection ID ‘${bound}’ in collection binding metadata, while the remote it came from has collection ID ‘${collectionId}’`);
+  }
 }
 
 /** A commit to pull: the ref it was asked for (if any) and the size cap of its object. */
@@ -277,7 +292,7 @@ class Puller {
     let partial: boolean;
     if (await this.repo.hasObject(checksum, 'commit')) {
       commit = await this.repo.loadCommit(checksum);
-      verifyRefBinding(commit, checksum, ref);
+      this.verifyBindings(commit, checksum, ref);
       if (this.remote.commitVerification !== undefined) {
         const bytes = await this.repo.readMetadata('commit', checksum);
         this.verifyCommit(checksum, bytes, detached ?? (await this.repo.loadCommitMeta(checksum)));
@@ -296,7 +311,7 @@ class Puller {
         throw new OstreeError('OBJECT_NOT_FOUND', `Server returned HTTP 404 for ${url}: no commit object ${checksum}`);
       }
       commit = decodeCommit(bytes);
-      verifyRefBinding(commit, checksum, ref);
+      this.verifyBindings(commit, checksum, ref);
       // Verified before anything of it is written (ostree does the same).
       this.verifyCommit(checksum, bytes, detached);
       await this.repo.setCommitPartial(checksum, true);
@@ -314,6 +329,10 @@ class Puller {
     if (!partial || this.options.commitMetadataOnly) return;
     this.queueDirMeta(commit.rootMeta);
     this.queueDirTree(commit.rootTree, '/');
+  }
+
+  verifyBindings(commit: Commit, checksum: string, ref: string | undefined): void {
+    if (!this.options.disableVerifyBindings) verifyBindings(commit, checksum, ref, this.remote.collectionId);
   }
 
   /**
@@ -357,7 +376,7 @@ class Puller {
     }
     // The target commit is checked (ref binding, signature) before anything of the delta is stored.
     if (!(await this.repo.hasObject(to, 'commit'))) {
-      verifyRefBinding(sb.commit, to, ref);
+      this.verifyBindings(sb.commit, to, ref);
       this.verifyCommit(to, sb.commitBytes, superblockCommitMeta(sb));
       // Written first and marked partial, as ostree does: an interrupted delta is resumed, not trusted.
       await writeDeltaCommit(this.repo, sb, true);

@@ -23,6 +23,8 @@ export interface RemoteSpec {
   readonly url: string;
   /** Base URL for the other objects (`contenturl`, default `url`). */
   readonly contentUrl: string;
+  /** The remote's `collection-id`: commits must carry the matching collection binding. */
+  readonly collectionId?: string;
   /** `sign-verify`: commits must carry a signature that verifies with these keys. */
   readonly commitVerification?: Verification;
   /** `sign-verify-summary`: `summary.sig` must verify the summary with these keys. */
@@ -130,10 +132,12 @@ export async function resolveRemote(repo: Repo, name: string | undefined, urlOve
   }
   const commitVerification = await signVerification(repo, group, 'sign-verify');
   const summaryVerification = await signVerification(repo, group, 'sign-verify-summary');
+  const collectionId = kf.hasKey(group, 'collection-id') ? kf.getValue(group, 'collection-id').trim() : '';
   return {
     name,
     url,
     contentUrl,
+    ...(collectionId !== '' ? { collectionId } : {}),
     ...(commitVerification !== undefined ? { commitVerification } : {}),
     ...(summaryVerification !== undefined ? { summaryVerification } : {}),
   };

@@ -190,4 +190,47 @@ describe.skipIf(!hasOstree)('pull options against real ostree (nginx)', () => {
       content.stop();
     }
   });
+
+  it('collection-id remotes: bindings checked as ostree checks them, with its messages', async () => {
+    const col = join(tmp, 'collection-src');
+    ostree('init', `--repo=${col}`, '--mode=archive', '--collection-id=org.example.Os');
+    ostree('commit', `--repo=${col}`, '-b', 'os/main', `--tree=dir=${join(tmp, 'tree', 'etc')}`);
+    ostree('commit', `--repo=${col}`, '-b', 'os/unbound', '--no-bindings', `--tree=dir=${join(tmp, 'tree', 'etc')}`);
+    ostree('summary', '-u', `--repo=${col}`);
+    const server = await startNginx(col, join(tmp, 'nginx-collection'));
+    try {
+      for (const [cid, ref] of [
+        ['org.example.Os', 'os/main'],
+        ['org.other', 'os/main'],
+        ['org.example.Os', 'os/unbound'],
+      ] as const) {
+        const client = (side: string) => {
+          const path = join(tmp, `col-${side}-${counter++}`);
+          ostree('init', `--repo=${path}`, '--mode=archive');
+          ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', `--collection-id=${cid}`, 'origin', server.url);
+          return path;
+        };
+        const real = ostreeResult('pull', `--repo=${client('theirs')}`, 'origin', ref);
+        const ours = client('ours');
+        const err = await pull(await openRepo(fs, ours), { remote: 'origin', refs: [ref] }).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        if (real.status === 0) {
+          expect(err).toBeUndefined();
+          expect(ostreeResult('fsck', `--repo=${ours}`).status).toBe(0);
+        } else {
+          expect(err).toMatchObject({ code: 'INVALID_OBJECT' });
+          expect(`error: ${err!.message}\n`).toBe(real.stderr);
+          expect(files(ours, 'refs')).toEqual([]);
+        }
+      }
+      // --disable-verify-bindings pulls the unbound commit.
+      const path = newRepo('archive', server.url);
+      ostree('config', `--repo=${path}`, 'set', 'remote "origin".collection-id', 'org.example.Os');
+      await pull(await openRepo(fs, path), { remote: 'origin', refs: ['os/unbound'], disableVerifyBindings: true });
+    } finally {
+      server.stop();
+    }
+  });
 });

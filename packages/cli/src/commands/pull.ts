@@ -37,6 +37,7 @@ export const pullCommand: CommandSpec = {
     { long: 'http-header', arg: 'strings', argName: 'NAME=VALUE', description: 'Add NAME=VALUE as HTTP header to all requests' },
     { long: 'update-frequency', arg: 'int', argName: 'FREQUENCY', description: 'Sets the update frequency, in milliseconds (0=1000ms) (default: 0)' },
     { long: 'network-retries', arg: 'int', argName: 'N', description: 'Specifies how many times each download should be retried upon error (default: 5)' },
+    { long: 'disable-verify-bindings', arg: 'none', description: 'Do not verify commit bindings' },
   ],
   async run(inv) {
     const repo = repoOf(inv);
@@ -70,6 +71,7 @@ export const pullCommand: CommandSpec = {
       refs,
       mirror,
       commitMetadataOnly: o.flag('commit-metadata-only'),
+      disableVerifyBindings: o.flag('disable-verify-bindings'),
       ...(o.strings('subpath').length > 0 ? { subpaths: o.strings('subpath') } : {}),
       ...(depth !== undefined ? { depth } : {}),
       ...(url !== undefined ? { url } : {}),
