@@ -93,6 +93,18 @@ ostree('static-delta', 'generate', `--repo=${servedDelta}`, `--from=${v1}`, `--t
 ostree('summary', '-u', `--repo=${servedDelta}`);
 const plain = await startNginx(served, 'plain');
 const withDelta = await startNginx(servedDelta, 'delta');
+// Servers and scratch go away even when a run fails.
+const cleanup = () => {
+  for (const s of [plain, withDelta]) {
+    try {
+      s.stop();
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(work, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
 
 const scenarios = [
   { name: 'v1 first pull', mode: 'bare', server: plain, ref: 'debian/v1', start: undefined },
@@ -151,9 +163,8 @@ for (const s of scenarios) {
     ratio: { wall: t.wallS / o.wallS, cpu: t.cpuS / o.cpuS, rss: t.maxRssKiB / o.maxRssKiB, requests: t.requests / o.requests, bytes: t.bytes / o.bytes },
   });
 }
-plain.stop();
-withDelta.stop();
-rmSync(work, { recursive: true, force: true });
+cleanup();
+process.removeListener('exit', cleanup);
 
 const MiB = (b) => (b / 2 ** 20).toFixed(1);
 console.log(`pull benchmark over nginx on 127.0.0.1, median of ${runs} (ratio = ostree-ts / ostree)`);
