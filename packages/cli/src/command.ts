@@ -37,6 +37,11 @@ export interface CommandSpec {
   readonly run?: (inv: Invocation) => Promise<void>;
   /** Subcommands (`remote add`, …). */
   readonly subcommands?: readonly CommandSpec[];
+  /**
+   * For groups whose usage ostree prints by hand (`static-delta`): the usage text (stdout for
+   * `--help`, stderr before errors) and the error when no subcommand is given.
+   */
+  readonly groupUsage?: { readonly text: (program: string) => string; readonly noCommand: string };
 }
 
 /** A running command. */

@@ -42,10 +42,12 @@ interface Group {
   unknownCommand(name: string): string;
   /** Stop looking for the command name at `--` (true for subcommand groups). */
   readonly stopAtDashDash: boolean;
+  /** The group's own usage text, when ostree does not use GOption's help for it. */
+  readonly usage?: string;
 }
 
 function groupHelp(g: Group): string {
-  return formatHelp({ program: g.program, parameters: 'COMMAND', summary: g.summary, options: GLOBAL_OPTIONS });
+  return g.usage ?? formatHelp({ program: g.program, parameters: 'COMMAND', summary: g.summary, options: GLOBAL_OPTIONS });
 }
 
 function commandHelp(spec: CommandSpec, program: string): string {
@@ -117,9 +119,10 @@ async function dispatch(ctx: Context, group: Group, args: readonly string[]): Pr
         program,
         commands: spec.subcommands,
         summary: `${spec.description}\n\n${formatCommandList(`Builtin "${spec.name}" Commands:`, spec.subcommands)}`,
-        noCommand: `No "${spec.name}" subcommand specified`,
+        noCommand: spec.groupUsage?.noCommand ?? `No "${spec.name}" subcommand specified`,
         unknownCommand: (n) => `Unknown "${spec.name}" subcommand '${n}'`,
         stopAtDashDash: true,
+        ...(spec.groupUsage ? { usage: spec.groupUsage.text(program) } : {}),
       },
       rest,
     );

@@ -75,6 +75,15 @@ describe.skipIf(!hasOstree)('static-delta', { timeout: 300_000 }, () => {
     return a.stdout;
   };
 
+  it('the static-delta usage, --help and subcommand errors match ostree (program name aside)', async () => {
+    for (const args of [['static-delta'], ['static-delta', '--help'], ['static-delta', 'foo']]) {
+      const a = await ours(args);
+      const b = await theirs(args);
+      const norm = (t: string) => t.replaceAll('ostree-ts ', 'ostree ');
+      expect({ code: a.code, stdout: norm(a.stdout), stderr: norm(a.stderr) }).toEqual({ code: b.code, stdout: b.stdout, stderr: b.stderr });
+    }
+  });
+
   it('list, indexes and errors on an empty repo match ostree', async () => {
     expect(await same(['static-delta', 'list'])).toBe('(No static deltas)\n');
     expect(await same(['static-delta', 'indexes'])).toBe('(No static deltas indexes)\n');

@@ -341,4 +341,16 @@ export const staticDeltaCommand: CommandSpec = {
   repo: 'none',
   options: [],
   subcommands: [listCommand, showCommand, deleteCommand, generateCommand, applyOfflineCommand, staticDeltaVerifyCommand, indexesCommand, reindexCommand],
+  // ostree's static_delta_usage(): its own format, not GOption's.
+  groupUsage: {
+    text: (program) =>
+      `Usage:\n  ${program} [OPTION...] COMMAND\n\nBuiltin "static-delta" Commands:\n` +
+      staticDeltaSubcommandList().map((c) => `  ${c.name.padEnd(17)}${c.description}\n`).join('') +
+      '\n',
+    noCommand: 'No command specified',
+  },
 };
+
+function staticDeltaSubcommandList(): readonly CommandSpec[] {
+  return staticDeltaCommand.subcommands!;
+}
