@@ -8,7 +8,7 @@ import { openRepo, type Repo } from '@ostree-ts/repo';
 import { deltaDirectory } from '@ostree-ts/core';
 import { encodeControl } from '@ostree-ts/bsdiff';
 import { hasOstree, ostree, ostreeResult } from '../../../test-vectors/trees/ostree.js';
-import { decodeSuperblock } from '../src/index.js';
+import { applyOfflineDelta, decodeSuperblock } from '../src/index.js';
 import { generateDelta, type GenerateDeltaOptions } from '../src/generate/index.js';
 import { makeRealDeltaFixture, type RealDeltaFixture } from './helpers/real-deltas.js';
 
@@ -99,6 +99,23 @@ describe.skipIf(!hasOstree)('generated deltas applied by real ostree', () => {
     expect(r.counts.bsdiff).toBeGreaterThan(0);
     expect(r.counts.rollsum + r.counts.bsdiff).toBeLessThanOrEqual(ours.counts.bsdiff);
     applyAndCheck(r.superblockPath, fx.v1);
+  });
+
+  it("ostree-ts's own apply engine applies generated deltas (windowed bsdiff, rollsum) into archive and bare-user repos", async () => {
+    const cases: Partial<GenerateDeltaOptions>[] = [{ maxBsdiffSize: 150_000, bsdiffWindows: true }, { disableBsdiff: true }];
+    for (const [i, extra] of cases.entries()) {
+      const out = join(fx.dir, `own-apply-${i}`);
+      mkdirSync(out, { recursive: true });
+      await generateDelta(repo, { from: fx.v1, to: fx.v2, minFallbackSize: 0, filename: join(out, 'superblock'), ...extra });
+      for (const mode of ['archive', 'bare-user']) {
+        const t = join(fx.dir, `own-apply-${i}-${mode}`);
+        ostree('init', `--repo=${t}`, `--mode=${mode}`);
+        ostree(`--repo=${t}`, 'pull-local', fx.repo, fx.v1);
+        await applyOfflineDelta(await openRepo(fs, t), join(out, 'superblock'));
+        ostree(`--repo=${t}`, 'fsck');
+        expect(lsR(t, fx.v2)).toBe(lsR(fx.repo, fx.v2));
+      }
+    }
   });
 
   it('rollsum ops when bsdiff is off', async () => {
