@@ -11,9 +11,10 @@ export DEBIAN_FRONTEND=noninteractive
 # faketime: pins the clock of real ostree where its output embeds the time (summaries).
 # liblzma-dev: node-liblzma builds against Debian's liblzma (byte-identical xz to ostree's).
 # clang-14, lld-14, wasi-libc, libclang-rt-14-dev-wasm32: build bsdiff to WebAssembly.
-# bsdiff: the reference bsdiff/bspatch CLI for cross-checks.
+# bsdiff, bzip2: the reference bsdiff/bspatch CLI (BSDIFF40 container) for cross-checks.
+# procps (pgrep) and util-linux (setpriv): the pull kill test and ostree admin without CAP_SYS_ADMIN.
 apt_pkgs=(ostree python3-gi gir1.2-glib-2.0 python3-nacl nginx-light attr xz-utils faketime
-  liblzma-dev clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 bsdiff)
+  liblzma-dev clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 bsdiff bzip2 procps util-linux)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ "${#missing[@]}" -gt 0 ]; then
