@@ -231,6 +231,13 @@ describe('writing commands leave the repository as ostree does', () => {
       ['remote', 'delete', '--if-exists', 'nope'],
       ['remote', 'delete', 'second'],
     ],
+    [
+      ['remote', 'add', '--no-gpg-verify', '--sign-verify=dummy=inline:abc', '--sign-verify=dummy=file:/k', '--set=x=y', 'signed', 'http://x/', 'main'],
+      ['remote', 'add', '--sign-verify=dummy=foo:abc', 'bad-ref', 'http://x/'],
+      ['remote', 'add', '--sign-verify=dummy', 'no-ref', 'http://x/'],
+      ['remote', 'add', '--sign-verify=nope=inline:abc', 'bad-type', 'http://x/'],
+      ['remote', 'add', '--no-sign-verify', '--sign-verify=dummy=inline:abc', 'both', 'http://x/'],
+    ],
     [['commit', '-b', 'x:y', '--timestamp=@0', '--orphan', '/nonexistent']],
   ];
   it.each(scripts.map((s) => [s.map((c) => c.join(' ')).join(' ; '), s] as const))('%s', async (_, script) => {

@@ -79,7 +79,13 @@ export const remoteAddCommand: CommandSpec = {
       if (o.strings('sign-verify').length > 0) throw new CliError('Cannot specify both --sign-verify and --no-sign-verify');
       options.push(['sign-verify', false]);
     }
-    if (o.strings('sign-verify').length > 0) throw new CliError('--sign-verify is not supported by ostree-ts');
+    const signTypes: string[] = [];
+    for (const keyspec of o.strings('sign-verify')) {
+      const [type, reference] = parseSignVerifySpec(keyspec);
+      options.push(reference);
+      signTypes.push(type);
+    }
+    if (signTypes.length > 0) options.push(['sign-verify', signTypes.join(',')]);
     const collectionId = o.string('collection-id');
     if (collectionId !== undefined) options.push(['collection-id', collectionId]);
     if (o.string('gpg-import') !== undefined) throw new CliError('--gpg-import is not supported by ostree-ts');
@@ -107,3 +113,24 @@ export const remoteAddCommand: CommandSpec = {
     await writeConfig(repo, config);
   },
 };
+
+/** The sign types `--sign-verify` accepts (ostree's built-in signers). */
+const SIGN_TYPES = new Set(['ed25519', 'dummy']);
+
+/**
+ * `--sign-verify=KEYTYPE=inline:KEY` or `KEYTYPE=file:PATH` → the sign type and the remote
+ * option `verification-KEYTYPE-key` / `verification-KEYTYPE-file`, with ostree's messages.
+ */
+function parseSignVerifySpec(keyspec: string): [string, [string, string]] {
+  const eq = keyspec.indexOf('=');
+  if (eq < 0) throw new CliError(`Failed to parse KEYTYPE=[inline|file]:DATA in ${keyspec}`);
+  const type = keyspec.slice(0, eq);
+  if (!SIGN_TYPES.has(type)) throw new CliError('Requested signature type is not implemented');
+  const rest = keyspec.slice(eq + 1);
+  const colon = rest.indexOf(':');
+  const reference = colon < 0 ? rest : rest.slice(0, colon);
+  if (reference !== 'inline' && reference !== 'file') throw new CliError(`Invalid key reference ${reference}, expected inline|file`);
+  if (colon < 0) throw new CliError(`Missing key after ${reference}: in ${keyspec}`);
+  const option = reference === 'inline' ? `verification-${type}-key` : `verification-${type}-file`;
+  return [type, [option, rest.slice(colon + 1)]];
+}
