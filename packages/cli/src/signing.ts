@@ -11,6 +11,8 @@ import {
   createSigner,
   defaultEd25519,
   keyFileLines,
+  loadSystemTrustedKeys,
+  parseEd25519PublicKeyFile,
   parseSignType,
   setDefaultEd25519,
   signCommit,
@@ -18,10 +20,13 @@ import {
   type KeyFileReader,
   type Signer,
   type SignType,
+  type TrustedKeys,
 } from '@ostree-ts/sign';
 import { nodeEd25519 } from '@ostree-ts/sign/node';
 import { decodeMetadata } from '@ostree-ts/core';
+import type { Invocation } from './command.js';
 import { CliError } from './errors.js';
+import type { OptionSpec } from './goption.js';
 
 let nodeEngineInstalled = false;
 
@@ -104,4 +109,44 @@ export function fsKeyReader(fs: Fs): KeyFileReader {
     },
     list: (path) => fs.readdir(path).catch(() => undefined),
   };
+}
+
+/** `--keys-file` and `--keys-dir`, as the verifying commands (`sign --verify`, `static-delta verify|apply-offline`) declare them. */
+export const KEY_SOURCE_OPTIONS: readonly OptionSpec[] = [
+  { long: 'keys-file', arg: 'string', argName: 'NAME', description: 'Read key(s) from file' },
+  {
+    long: 'keys-dir',
+    arg: 'string',
+    argName: 'NAME',
+    description: 'Redefine system-wide directories with public and revoked keys for verification',
+  },
+];
+
+/** `--sign-type` followed by {@link KEY_SOURCE_OPTIONS}: the options of `static-delta verify` and `apply-offline`. */
+export const VERIFY_KEY_OPTIONS: readonly OptionSpec[] = [
+  { long: 'sign-type', arg: 'string', argName: 'NAME', description: "Signature type to use (defaults to 'ed25519')" },
+  ...KEY_SOURCE_OPTIONS,
+];
+
+/**
+ * ostree's `load_pk` for ed25519: the public keys of `--keys-file`, else those of the system
+ * directories (or `--keys-dir`), with ostree's messages when there are none.
+ */
+export async function loadPublicKeys(inv: Invocation): Promise<TrustedKeys> {
+  const keysFile = inv.options.string('keys-file');
+  const reader = fsKeyReader(inv.ctx.fs);
+  if (keysFile !== undefined) {
+    const text = await reader.readText(inv.ctx.absolute(keysFile));
+    if (text === undefined) throw new CliError(`File object '${keysFile}' is not a regular file`);
+    try {
+      return { ed25519: parseEd25519PublicKeyFile(text, keysFile) };
+    } catch (e) {
+      if (e instanceof OstreeError) throw new CliError(e.message, { cause: e });
+      throw e;
+    }
+  }
+  const keysDir = inv.options.string('keys-dir');
+  const trusted = await loadSystemTrustedKeys(reader, keysDir === undefined ? undefined : [inv.ctx.absolute(keysDir)]);
+  if ((trusted.ed25519 ?? []).length === 0) throw new CliError('signature: ed25519: no keys loaded');
+  return trusted;
 }

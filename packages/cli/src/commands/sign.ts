@@ -8,9 +8,7 @@ import { withRepoLock, type Repo } from '@ostree-ts/repo';
 import {
   defaultEd25519,
   ed25519KeyHex,
-  loadSystemTrustedKeys,
   parseEd25519PublicKey,
-  parseEd25519PublicKeyFile,
   parseEd25519SecretKey,
   removeSignatures,
   signaturesOf,
@@ -23,7 +21,7 @@ import {
 import { repoOf, usageError, type CommandSpec, type Invocation } from '../command.js';
 import { CliError } from '../errors.js';
 import { resolveRevRequired } from '../resolve-rev.js';
-import { fsKeyReader, secretKeyLines, signCommitInRepo, signTypeOption, signerFor, useNodeEd25519 } from '../signing.js';
+import { KEY_SOURCE_OPTIONS, loadPublicKeys, secretKeyLines, signCommitInRepo, signTypeOption, signerFor, useNodeEd25519 } from '../signing.js';
 
 export const signCommand: CommandSpec = {
   name: 'sign',
@@ -34,13 +32,7 @@ export const signCommand: CommandSpec = {
     { long: 'delete', short: 'd', arg: 'none', description: 'Delete signatures having any of the KEY-IDs' },
     { long: 'verify', arg: 'none', description: 'Verify signatures' },
     { long: 'sign-type', short: 's', arg: 'string', argName: 'NAME', description: "Signature type to use (defaults to 'ed25519')" },
-    { long: 'keys-file', arg: 'string', argName: 'NAME', description: 'Read key(s) from file' },
-    {
-      long: 'keys-dir',
-      arg: 'string',
-      argName: 'NAME',
-      description: 'Redefine system-wide directories with public and revoked keys for verification',
-    },
+    ...KEY_SOURCE_OPTIONS,
   ],
   run: (inv) => runSign(inv),
 };
@@ -116,27 +108,9 @@ async function verifyCommit(inv: Invocation, repo: Repo, checksum: string, type:
   }
   if (keys.length === 0 || keysFile !== undefined) {
     if (type === 'dummy') throw new CliError('not implemented');
-    return verifyWith(repo, checksum, type, await loadTrusted(inv, keysFile), inv.ctx.env);
+    return verifyWith(repo, checksum, type, await loadPublicKeys(inv), inv.ctx.env);
   }
   throw new CliError('No valid signatures found');
-}
-
-async function loadTrusted(inv: Invocation, keysFile: string | undefined): Promise<TrustedKeys> {
-  const reader = fsKeyReader(inv.ctx.fs);
-  if (keysFile !== undefined) {
-    const text = await reader.readText(inv.ctx.absolute(keysFile));
-    if (text === undefined) throw new CliError(`File object '${keysFile}' is not a regular file`);
-    try {
-      return { ed25519: parseEd25519PublicKeyFile(text, keysFile) };
-    } catch (e) {
-      if (e instanceof OstreeError) throw new CliError(e.message, { cause: e });
-      throw e;
-    }
-  }
-  const keysDir = inv.options.string('keys-dir');
-  const trusted = await loadSystemTrustedKeys(reader, keysDir === undefined ? undefined : [inv.ctx.absolute(keysDir)]);
-  if ((trusted.ed25519 ?? []).length === 0) throw new CliError('signature: ed25519: no keys loaded');
-  return trusted;
 }
 
 /**

@@ -9,16 +9,14 @@ import { applyOfflineDelta, type SignedSuperblock } from '@ostree-ts/delta';
 import { withRepoLock } from '@ostree-ts/repo';
 import {
   defaultEd25519,
-  loadSystemTrustedKeys,
   parseEd25519PublicKey,
-  parseEd25519PublicKeyFile,
   verifySignatures,
   type SignType,
   type TrustedKeys,
 } from '@ostree-ts/sign';
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { CliError } from '../errors.js';
-import { assertDummyEnabled, fsKeyReader, signTypeOption, useNodeEd25519 } from '../signing.js';
+import { VERIFY_KEY_OPTIONS, assertDummyEnabled, loadPublicKeys, signTypeOption, useNodeEd25519 } from '../signing.js';
 
 /** Keys given as arguments, as ostree's `add_pk` takes them (unloadable ed25519 keys are errors there). */
 function keysFromArguments(type: SignType, keys: readonly string[]): TrustedKeys {
@@ -33,20 +31,10 @@ function keysFromArguments(type: SignType, keys: readonly string[]): TrustedKeys
 
 /** ostree's `load_pk` from --keys-file / --keys-dir / system directories; undefined = no verifier. */
 async function keysFromFiles(inv: Invocation, type: SignType): Promise<TrustedKeys | undefined> {
-  const keysFile = inv.options.string('keys-file');
-  const keysDir = inv.options.string('keys-dir');
-  const explicit = keysFile !== undefined || keysDir !== undefined;
-  const reader = fsKeyReader(inv.ctx.fs);
+  const explicit = inv.options.string('keys-file') !== undefined || inv.options.string('keys-dir') !== undefined;
   try {
     if (type === 'dummy') throw new CliError('not implemented');
-    if (keysFile !== undefined) {
-      const text = await reader.readText(inv.ctx.absolute(keysFile));
-      if (text === undefined) throw new CliError(`File object '${keysFile}' is not a regular file`);
-      return { ed25519: parseEd25519PublicKeyFile(text, keysFile) };
-    }
-    const trusted = await loadSystemTrustedKeys(reader, keysDir === undefined ? undefined : [inv.ctx.absolute(keysDir)]);
-    if ((trusted.ed25519 ?? []).length === 0) throw new CliError('signature: ed25519: no keys loaded');
-    return trusted;
+    return await loadPublicKeys(inv);
   } catch (e) {
     // Without explicit key sources, failing to load the system keys means "no verifier".
     if (!explicit) return undefined;
@@ -74,16 +62,7 @@ export const applyOfflineCommand: CommandSpec = {
   description: 'Apply static delta file',
   parameters: '',
   repo: 'open',
-  options: [
-    { long: 'sign-type', arg: 'string', argName: 'NAME', description: "Signature type to use (defaults to 'ed25519')" },
-    { long: 'keys-file', arg: 'string', argName: 'NAME', description: 'Read key(s) from file' },
-    {
-      long: 'keys-dir',
-      arg: 'string',
-      argName: 'NAME',
-      description: 'Redefine system-wide directories with public and revoked keys for verification',
-    },
-  ],
+  options: VERIFY_KEY_OPTIONS,
   async run(inv) {
     const repo = repoOf(inv);
     const [path, ...keyArgs] = inv.args;

@@ -8,9 +8,7 @@ import { join } from 'node:path';
 import { OstreeError, deltaDirectory } from '@ostree-ts/core';
 import {
   defaultEd25519,
-  loadSystemTrustedKeys,
   parseEd25519PublicKey,
-  parseEd25519PublicKeyFile,
   signDeltaSuperblock,
   verifySignedDeltaSuperblock,
   type Signer,
@@ -19,7 +17,7 @@ import {
 import { repoOf, type CommandSpec, type Invocation } from '../command.js';
 import { CliError } from '../errors.js';
 import { validateChecksumArgument } from '../refspec.js';
-import { assertDummyEnabled, fsKeyReader, secretKeyLines, signTypeOption, signerFor, useNodeEd25519 } from '../signing.js';
+import { VERIFY_KEY_OPTIONS, assertDummyEnabled, loadPublicKeys, secretKeyLines, signTypeOption, signerFor, useNodeEd25519 } from '../signing.js';
 
 /**
  * `generate --sign`: the signers from `--sign` and `--keys-file` (every line a secret key, as
@@ -65,20 +63,8 @@ async function trustedKeys(inv: Invocation, type: 'ed25519' | 'dummy', keyArgs: 
     }
   }
   if (keyArgs.length > 0 && keysFile === undefined) return { ed25519 };
-  const reader = fsKeyReader(inv.ctx.fs);
-  if (keysFile !== undefined) {
-    const text = await reader.readText(inv.ctx.absolute(keysFile));
-    if (text === undefined) throw new CliError(`File object '${keysFile}' is not a regular file`);
-    try {
-      return { ed25519: [...ed25519, ...parseEd25519PublicKeyFile(text, keysFile)] };
-    } catch (e) {
-      throw new CliError((e as Error).message, { cause: e });
-    }
-  }
-  const keysDir = o.string('keys-dir');
-  const system = await loadSystemTrustedKeys(reader, keysDir === undefined ? undefined : [inv.ctx.absolute(keysDir)]);
-  if ((system.ed25519 ?? []).length === 0) throw new CliError('signature: ed25519: no keys loaded');
-  return { ed25519: [...ed25519, ...system.ed25519!], revokedEd25519: system.revokedEd25519 ?? [] };
+  const loaded = await loadPublicKeys(inv);
+  return { ed25519: [...ed25519, ...loaded.ed25519!], revokedEd25519: loaded.revokedEd25519 ?? [] };
 }
 
 export const staticDeltaVerifyCommand: CommandSpec = {
@@ -86,16 +72,7 @@ export const staticDeltaVerifyCommand: CommandSpec = {
   description: 'Verify static delta signatures',
   parameters: 'STATIC-DELTA-FILE [KEY-ID...]',
   repo: 'open',
-  options: [
-    { long: 'sign-type', arg: 'string', argName: 'NAME', description: "Signature type to use (defaults to 'ed25519')" },
-    { long: 'keys-file', arg: 'string', argName: 'NAME', description: 'Read key(s) from file' },
-    {
-      long: 'keys-dir',
-      arg: 'string',
-      argName: 'NAME',
-      description: 'Redefine system-wide directories with public and revoked keys for verification',
-    },
-  ],
+  options: VERIFY_KEY_OPTIONS,
   async run(inv) {
     const [id, ...keyArgs] = inv.args;
     if (id === undefined) throw new CliError('DELTA must be specified');
