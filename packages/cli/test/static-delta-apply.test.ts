@@ -1,43 +1,14 @@
 // `ostree-ts static-delta apply-offline` beside real ostree 2022.7: the same repository state
 // (objects, fsck, checkouts) and the same output and errors, on deltas real ostree made.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deltaDirectory } from '@ostree-ts/core';
 import { hasOstree } from '../../../test-vectors/trees/ostree.js';
+import { writeVersion } from './helpers/delta-versions.js';
 import { ours, theirs } from './helpers/run.js';
-
-/** Deterministic incompressible bytes. */
-function noise(bytes: number, seed: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < bytes; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-function writeVersion(root: string, v: number): void {
-  const file = (p: string, content: string | Buffer, mode = 0o644) => {
-    mkdirSync(join(root, p, '..'), { recursive: true });
-    writeFileSync(join(root, p), content);
-    chmodSync(join(root, p), mode);
-  };
-  file('etc/os-release', `VERSION=${v}\n`);
-  const bin = noise(200_000, 5);
-  for (let i = 0; i < bin.length; i += 997 * v) bin[i] = (bin[i]! + v) & 0xff;
-  file('usr/bin/app', bin, 0o755);
-  file('usr/lib/libx.so', Buffer.concat([noise(100_000, 9), noise(3000, 100 + v), noise(100_000, 10)]), 0o755);
-  file(`usr/share/doc-${v}.txt`, 'doc\n'.repeat(100 * v));
-  file(`usr/share/big-${v}.bin`, noise(4_500_000, 1000 + v)); // a fallback unless --min-fallback-size=0
-}
 
 describe.skipIf(!hasOstree)('static-delta apply-offline', { timeout: 300_000 }, () => {
   let tmp: string;

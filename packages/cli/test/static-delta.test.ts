@@ -2,44 +2,15 @@
 // prints (on deltas ostree made and on deltas ostree-ts made), reindex writes the same index
 // files, deltas generated here are applied by `ostree static-delta apply-offline` and used by
 // `ostree pull` over HTTP (nginx on 127.0.0.1).
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deltaDirectory } from '@ostree-ts/core';
 import { startNginx } from '../../pull/test/helpers/servers.js';
 import { hasOstree } from '../../../test-vectors/trees/ostree.js';
+import { writeVersion } from './helpers/delta-versions.js';
 import { ours, theirs } from './helpers/run.js';
-
-/** Deterministic incompressible bytes. */
-function noise(bytes: number, seed: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < bytes; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-function writeVersion(root: string, v: number): void {
-  const file = (p: string, content: string | Buffer, mode = 0o644) => {
-    mkdirSync(join(root, p, '..'), { recursive: true });
-    writeFileSync(join(root, p), content);
-    chmodSync(join(root, p), mode);
-  };
-  file('etc/os-release', `VERSION=${v}\n`);
-  const bin = noise(200_000, 5);
-  for (let i = 0; i < bin.length; i += 997 * v) bin[i] = (bin[i]! + v) & 0xff;
-  file('usr/bin/app', bin, 0o755);
-  file('usr/lib/libx.so', Buffer.concat([noise(100_000, 9), noise(3000, 100 + v), noise(100_000, 10)]), 0o755);
-  file(`usr/share/doc-${v}.txt`, 'doc\n'.repeat(100 * v));
-  file(`usr/share/big-${v}.bin`, noise(4_500_000, 1000 + v)); // above the 4 MB fallback threshold
-}
 
 const run = async (side: typeof ours, args: string[]) => {
   const r = await side(args);

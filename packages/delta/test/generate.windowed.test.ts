@@ -1,39 +1,15 @@
 // Windowed bsdiff: stitched window patches rebuild the whole new file with a plain bspatch.
-import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultSha256 } from '@ostree-ts/core';
 import { bsdiffSync, bspatch } from '@ostree-ts/bsdiff';
 import { memoryFs } from '@ostree-ts/io';
+import { noise } from '../../../test-vectors/trees/noise.js';
 import { matchRollsumChunks, rollsumChunks } from '../src/generate/rollsum.js';
 import { windowedBsdiff, windowSizes } from '../src/generate/windowed-bsdiff.js';
 
-const digest = () => {
-  const h = createHash('sha256');
-  return {
-    update(b: Uint8Array) {
-      h.update(b);
-      return this;
-    },
-    digest: () => new Uint8Array(h.digest()),
-  };
-};
-
 async function* inPieces(b: Uint8Array, size: number): AsyncIterable<Uint8Array> {
   for (let i = 0; i < b.length; i += size) yield b.subarray(i, i + size);
-}
-
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 describe('windowed bsdiff', () => {
@@ -65,7 +41,7 @@ describe('windowed bsdiff', () => {
           const fs = memoryFs();
           await fs.writeFile('/old', old);
           const handle = await fs.openRead('/old');
-          const matches = matchRollsumChunks(await rollsumChunks(inPieces(old, 65536), digest), await rollsumChunks(inPieces(fresh, 65536), digest));
+          const matches = matchRollsumChunks(await rollsumChunks(inPieces(old, 65536), defaultSha256), await rollsumChunks(inPieces(fresh, 65536), defaultSha256));
           const patch = await windowedBsdiff({
             old: handle,
             oldSize: old.length,

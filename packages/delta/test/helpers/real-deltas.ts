@@ -5,6 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ostree } from '../../../../test-vectors/trees/ostree.js';
 import { bigContent } from '../../../../test-vectors/trees/crafted-tree.js';
+import { noise } from '../../../../test-vectors/trees/noise.js';
+
+// Re-exported for the suites that take it from here.
+export { noise };
 
 export interface RealDeltaFixture {
   readonly dir: string;
@@ -19,23 +23,8 @@ export interface RealDeltaFixture {
   cleanup(): void;
 }
 
-/** Deterministic pseudo-random bytes (incompressible). */
-export function noise(bytes: number, seed: number): Buffer {
-  const out = Buffer.alloc(bytes);
-  let x = seed >>> 0;
-  for (let i = 0; i < bytes; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 function writeTree(root: string, version: 1 | 2): void {
-  const file = (p: string, content: string | Buffer, mode = 0o644) => {
+  const file = (p: string, content: string | Uint8Array, mode = 0o644) => {
     mkdirSync(join(root, p, '..'), { recursive: true });
     writeFileSync(join(root, p), content);
     chmodSync(join(root, p), mode);
