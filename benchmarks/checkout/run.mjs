@@ -21,16 +21,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
+import { BENCH_DATA, REPO_ROOT as root, option } from '../lib/args.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 5));
-const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
+const runs = Number(option('runs', 5));
+const data = BENCH_DATA;
 const tree = join(data, 'rootfs-v1');
 if (!existsSync(tree)) {
   console.error(`no benchmark tree at ${tree} (set BENCH_DATA)`);
@@ -45,7 +40,7 @@ const CASES = {
   'archive-copy': { repo: 'archive', flags: [] },
   'archive-user': { repo: 'archive', flags: ['-U', '--disable-cache'] },
 };
-const selected = opt('cases', Object.keys(CASES).join(',')).split(',');
+const selected = option('cases', Object.keys(CASES).join(',')).split(',');
 
 const work = mkdtempSync(join(tmpdir(), 'bench-checkout-'));
 const results = [];

@@ -10,22 +10,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
+import { BENCH_DATA, OSTREE_TS_CLI as cli, REPO_ROOT as root, option } from '../lib/args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-// The ostree-ts command exactly as users run it (built: `npm run build`).
-const cli = join(root, 'packages/cli/bin/ostree-ts.mjs');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 3));
-const files = Number(opt('files', 50000));
-const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
+const runs = Number(option('runs', 3));
+const files = Number(option('files', 50000));
+const data = BENCH_DATA;
 const shared = process.env.SHARED ?? join(root, '../shared');
 
 const trees = [];

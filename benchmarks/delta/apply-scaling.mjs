@@ -9,7 +9,7 @@
 // Each result is checked with `ostree fsck`.
 // Usage: npm run build && node benchmarks/delta/apply-scaling.mjs [--sizes 32,128,400] [--runs N]
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,35 +19,13 @@ import { openRepo } from '@ostree-ts/repo';
 import { OpWriter, encodePartFile, encodePartPayload, encodeSuperblock, superblockMetadata } from '@ostree-ts/delta';
 import * as lzma from 'node-liblzma';
 import { gitCommit, machine, measure, medianRun } from '../lib/measure.mjs';
+import { REPO_ROOT as root, option } from '../lib/args.mjs';
+import { writeNoise } from '../lib/noise.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const sizes = opt('sizes', '32,128,400').split(',').map(Number);
-const runs = Number(opt('runs', 1));
+const sizes = option('sizes', '32,128,400').split(',').map(Number);
+const runs = Number(option('runs', 1));
 const ostree = (...a) => execFileSync('ostree', a, { encoding: 'utf8', maxBuffer: 64 << 20 });
-
-function writeNoise(path, mib, seed) {
-  const fd = openSync(path, 'w');
-  let x = seed >>> 0;
-  const block = Buffer.alloc(1 << 20);
-  for (let m = 0; m < mib; m++) {
-    for (let i = 0; i < block.length; i += 4) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      block.writeUInt32LE(x, i);
-    }
-    writeSync(fd, block);
-  }
-  closeSync(fd);
-}
 
 /** A scratch delta of commit `to` in `srcPath` (bare-user), written with the codec. */
 async function writeScratchDelta(srcPath, to) {
@@ -114,7 +92,7 @@ try {
     const src = join(work, `src-${mib}`);
     const tree = join(work, `tree-${mib}`);
     mkdirSync(join(tree, 'usr/lib'), { recursive: true });
-    writeNoise(join(tree, 'usr/lib/image.bin'), mib, mib);
+    writeNoise(join(tree, 'usr/lib/image.bin'), mib << 20, mib);
     ostree('init', `--repo=${src}`, '--mode=bare-user');
     const to = ostree('commit', `--repo=${src}`, '-b', 'b', '--no-bindings', `--tree=dir=${tree}`).trim();
     rmSync(tree, { recursive: true, force: true });

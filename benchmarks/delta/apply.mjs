@@ -18,41 +18,18 @@
 // real ostree cannot apply rollsum/bsdiff operations into archive repos).
 // Usage: npm run build && node benchmarks/delta/apply.mjs [--runs N] [--cases a,b] [--mode M]
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitCommit, machine, measure, medianRun, sideBySideColumns } from '../lib/measure.mjs';
+import { BENCH_DATA, REPO_ROOT as root, option } from '../lib/args.mjs';
+import { writeNoise } from '../lib/noise.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 3));
-const mode = opt('mode', 'bare-user');
-const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
-
-/** Deterministic pseudo-random bytes (xorshift32), written in 1 MiB blocks. */
-function writeNoise(path, bytes, seed, edit) {
-  const fd = openSync(path, 'w');
-  let x = seed >>> 0;
-  const block = Buffer.alloc(1 << 20);
-  for (let written = 0; written < bytes; written += block.length) {
-    for (let i = 0; i < block.length; i += 4) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      block.writeUInt32LE(x, i);
-    }
-    writeSync(fd, edit ? edit(block, written) : block);
-  }
-  closeSync(fd);
-}
+const runs = Number(option('runs', 3));
+const mode = option('mode', 'bare-user');
+const data = BENCH_DATA;
 
 // `dense`: one byte edited every 4 KiB, so that rollsum finds too few equal chunks and ostree
 // falls back to bsdiff.
@@ -81,7 +58,7 @@ const CASES = {
   'big-binary': { trees: (dir) => editedBinaryTrees(dir, 200), scratch: false },
   'big-bsdiff': { trees: (dir) => editedBinaryTrees(dir, 32, true), scratch: false },
 };
-const selected = opt('cases', Object.keys(CASES).join(',')).split(',');
+const selected = option('cases', Object.keys(CASES).join(',')).split(',');
 const ostree = (...a) => execFileSync('ostree', a, { encoding: 'utf8', maxBuffer: 256 << 20 });
 
 const work = mkdtempSync(join(tmpdir(), 'bench-delta-apply-'));

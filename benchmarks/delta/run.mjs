@@ -19,42 +19,15 @@
 // Other phases (e.g. apply timings) can be added to PHASES below; each gets the prepared
 // repository, the case and both sides' generated deltas.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
+import { BENCH_DATA, OSTREE_TS_CLI as cli, REPO_ROOT as root, option } from '../lib/args.mjs';
+import { writeNoise } from '../lib/noise.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const cli = join(root, 'packages/cli/bin/ostree-ts.mjs');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 3));
-const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
-
-/** Deterministic pseudo-random bytes (xorshift32), written in 1 MiB blocks. */
-function writeNoise(path, bytes, seed, edit) {
-  const fd = openSync(path, 'w');
-  let x = seed >>> 0;
-  const block = Buffer.alloc(1 << 20);
-  for (let written = 0; written < bytes; written += block.length) {
-    for (let i = 0; i < block.length; i += 4) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      block.writeUInt32LE(x, i);
-    }
-    const out = edit ? edit(block, written) : block;
-    writeSync(fd, out);
-  }
-  closeSync(fd);
-}
+const runs = Number(option('runs', 3));
+const data = BENCH_DATA;
 
 function bigBinaryTrees(dir) {
   const size = 200 * 1024 * 1024;
@@ -83,7 +56,7 @@ const CASES = {
   // the same with ostree-ts's windowed bsdiff (ostree ignores the flag it does not have: not passed to it)
   'big-binary-win': { trees: bigBinaryTrees, flags: [], tsFlags: ['--bsdiff-windows'] },
 };
-const selected = opt('cases', Object.keys(CASES).join(',')).split(',');
+const selected = option('cases', Object.keys(CASES).join(',')).split(',');
 
 /** Additional measurements per case: ({ repo, from, to, caseName, work }) => result object. */
 export const PHASES = [];

@@ -21,18 +21,11 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gitCommit, machine, measure, medianRun, sideBySideColumns } from '../lib/measure.mjs';
+import { OSTREE_TS_CLI as cli, REPO_ROOT as root, option } from '../lib/args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 3));
+const runs = Number(option('runs', 3));
 const candidates = [process.env.BENCH_DATA, '/work/bench-data/data', '/work/shared/bench/data'].filter(Boolean);
 const data = candidates.find((d) => existsSync(join(d, 'rootfs-v1')));
 if (data === undefined) {
@@ -40,7 +33,6 @@ if (data === undefined) {
   process.exit(2);
 }
 const tree = join(data, 'rootfs-v1');
-const cli = join(root, 'packages/cli/bin/ostree-ts.mjs');
 const env = { ...process.env, OSTREE_SYSROOT_DEBUG: 'mutable-deployments' };
 const OSTREE_ADMIN = ['setpriv', '--bounding-set=-sys_admin', '--inh-caps=-sys_admin', 'ostree', 'admin'];
 const admin = (side, argv) => (side === 'ostree' ? [...OSTREE_ADMIN, ...argv] : ['node', cli, 'admin', ...argv]);
@@ -50,7 +42,7 @@ const CASES = {
   first: { setup: [] },
   second: { setup: [['deploy', '--os=debian', '--karg=root=LABEL=root', 'bench']] },
 };
-const selected = opt('cases', Object.keys(CASES).join(',')).split(',');
+const selected = option('cases', Object.keys(CASES).join(',')).split(',');
 
 const work = mkdtempSync(join(tmpdir(), 'bench-deploy-'));
 const results = [];

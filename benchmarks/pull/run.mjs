@@ -13,20 +13,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { gitCommit, machine, measure, medianRun, sideBySideColumns } from '../lib/measure.mjs';
+import { BENCH_DATA, OSTREE_TS_CLI as cli, REPO_ROOT as root, option } from '../lib/args.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '../..');
-const cli = join(root, 'packages/cli/bin/ostree-ts.mjs');
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
-const runs = Number(opt('runs', 3));
-const data = process.env.BENCH_DATA ?? '/work/bench-data/data';
+const runs = Number(option('runs', 3));
+const data = BENCH_DATA;
 const v1Tree = join(data, 'rootfs-v1');
 const v2Tree = join(data, 'rootfs-v2');
 if (!existsSync(v1Tree) || !existsSync(v2Tree)) {
