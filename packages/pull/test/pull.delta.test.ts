@@ -12,7 +12,7 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, verifyObject } from '@ostree-ts/repo';
 import { parseLooseObjectName } from '@ostree-ts/core';
 import { pull } from '../src/index.js';
-import { hasOstree, makeTree, ostree, ostreeResult, snapshot } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, makeTree, ostree, ostreeResult, snapshot } from './helpers/ostree.js';
 import { startNginx, type Nginx } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -24,10 +24,7 @@ let v2: string;
 let counter = 0;
 
 function newRepo(mode: string, url = nginx.url): string {
-  const path = join(tmp, `repo-${counter++}`);
-  ostree('init', `--repo=${path}`, `--mode=${mode}`);
-  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', url);
-  return path;
+  return initRepoWithOrigin(join(tmp, `repo-${counter++}`), mode, url);
 }
 
 function checkout(repo: string, rev: string): string[] {

@@ -10,7 +10,7 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, verifyObject, type Repo } from '@ostree-ts/repo';
 import { parseLooseObjectName } from '@ostree-ts/core';
 import { pull } from '../src/index.js';
-import { hasOstree, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
 import { startFaultServer, type FaultServer } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -36,9 +36,7 @@ function dirtreeOf(path: string): string {
 }
 
 async function newRepo(mode = 'archive'): Promise<{ path: string; repo: Repo }> {
-  const path = join(tmp, `repo-${counter++}`);
-  ostree('init', `--repo=${path}`, `--mode=${mode}`);
-  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', server.url);
+  const path = initRepoWithOrigin(join(tmp, `repo-${counter++}`), mode, server.url);
   return { path, repo: await openRepo(fs, path) };
 }
 

@@ -9,7 +9,7 @@ import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo, type Repo } from '@ostree-ts/repo';
 import { isOstreeError, type RepoMode } from '@ostree-ts/core';
 import { pull, type PullProgress } from '../src/index.js';
-import { hasOstree, makeTree, ostree, ostreeResult, snapshot } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, makeTree, ostree, ostreeResult, snapshot } from './helpers/ostree.js';
 import { startNginx, type Nginx } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -21,10 +21,7 @@ let canonicalCommit: string;
 let counter = 0;
 
 function newRepo(mode: string, url: string): string {
-  const path = join(tmp, `repo-${counter++}`);
-  ostree('init', `--repo=${path}`, `--mode=${mode}`);
-  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', url);
-  return path;
+  return initRepoWithOrigin(join(tmp, `repo-${counter++}`), mode, url);
 }
 
 /** Checkout of REF from a repo filled by real `ostree pull` (cached per mode/ref). */

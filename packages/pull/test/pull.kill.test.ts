@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo } from '@ostree-ts/repo';
 import { pull } from '../src/index.js';
-import { hasOstree, ostree, ostreeResult } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, ostree, ostreeResult } from './helpers/ostree.js';
 import { startNginx, type Nginx } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -54,9 +54,7 @@ describe.skipIf(!hasOstree)('pull when the server is killed halfway', () => {
     const prefix = join(tmp, 'nginx');
     nginx = await startNginx(src, prefix, { location });
     const port = nginx.port;
-    const path = join(tmp, 'client');
-    ostree('init', `--repo=${path}`, '--mode=bare-user');
-    ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', nginx.url);
+    const path = initRepoWithOrigin(join(tmp, 'client'), 'bare-user', nginx.url);
     const commit = ostree('rev-parse', `--repo=${src}`, 'os/main').trim();
 
     // First pull; kill nginx once a third of the files have been served.

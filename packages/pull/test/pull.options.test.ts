@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeFs } from '@ostree-ts/io-node';
 import { openRepo } from '@ostree-ts/repo';
 import { pull, type PullOptions } from '../src/index.js';
-import { hasOstree, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
 import { startNginx, type Nginx } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -19,10 +19,7 @@ let head: string;
 let counter = 0;
 
 function newRepo(mode: string, url = nginx.url): string {
-  const path = join(tmp, `repo-${counter++}`);
-  ostree('init', `--repo=${path}`, `--mode=${mode}`);
-  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', url);
-  return path;
+  return initRepoWithOrigin(join(tmp, `repo-${counter++}`), mode, url);
 }
 
 function files(root: string, sub: string): string[] {

@@ -11,7 +11,7 @@ import { openRepo } from '@ostree-ts/repo';
 import { encodeMetadata } from '@ostree-ts/core';
 import { defaultEd25519, ed25519Signer, formatEd25519PublicKey, formatEd25519SecretKey, signCommit, signSummary } from '@ostree-ts/sign';
 import { pull } from '../src/index.js';
-import { hasOstree, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
+import { hasOstree, initRepoWithOrigin, makeTree, ostree, ostreeResult } from './helpers/ostree.js';
 import { startNginx, type Nginx } from './helpers/servers.js';
 
 const fs = nodeFs();
@@ -62,9 +62,7 @@ function snapshot(repo: string): string[] {
 
 /** A client with `os/old` already pulled (verified), configured for `url`. */
 async function client(url: string, options: { summary?: boolean; keyFile?: boolean } = {}): Promise<string> {
-  const path = join(tmp, `client-${counter++}`);
-  ostree('init', `--repo=${path}`, '--mode=bare-user');
-  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', `${nginx.url}good/`);
+  const path = initRepoWithOrigin(join(tmp, `client-${counter++}`), 'bare-user', `${nginx.url}good/`);
   const set = (k: string, v: string) => ostree('config', `--repo=${path}`, 'set', `remote "origin".${k}`, v);
   set('sign-verify', 'true');
   if (options.keyFile) {

@@ -9,6 +9,13 @@ import { hasOstree, ostree, ostreeResult } from '../../../../test-vectors/trees/
 
 export { hasOstree, ostree, ostreeResult };
 
+/** Creates a `mode` repository at `path` with real ostree, with a remote `origin` at `url` (no GPG). */
+export function initRepoWithOrigin(path: string, mode: string, url: string): string {
+  ostree('init', `--repo=${path}`, `--mode=${mode}`);
+  ostree('remote', 'add', `--repo=${path}`, '--no-gpg-verify', 'origin', url);
+  return path;
+}
+
 /** A tree with regular files of several modes, a multi-MiB file, symlinks, xattrs, empty dirs. */
 export function makeTree(root: string, options: { xattrs: boolean }): void {
   const file = (p: string, content: string | Buffer, mode = 0o644) => {
