@@ -17,20 +17,12 @@ import {
   unwrapSignedDeltaSuperblock,
   verifySignedDeltaSuperblock,
 } from '../src/index.js';
+import { thrownCode } from './helpers/thrown-code.js';
 
 const engine = nobleEd25519();
 const seed = new Uint8Array(32).fill(5);
 const secret = formatEd25519SecretKey(seed);
 const pub = engine.publicKey(seed);
-
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
 
 describe.skipIf(!hasOstree)('signed superblock made by real ostree (dummy signer)', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'ostree-ts-sign-delta-'));
@@ -58,13 +50,13 @@ describe.skipIf(!hasOstree)('signed superblock made by real ostree (dummy signer
     const ours = signDeltaSuperblock(parts.superblock, [dummySigner('dk1'), dummySigner('dk2')]);
     expect(Buffer.from(ours).equals(Buffer.from(signed.superblock))).toBe(true);
     expect(verifySignedDeltaSuperblock(signed.superblock, { dummy: 'dk2' }, { type: 'dummy' }).verified.signatureIndex).toBe(1);
-    expect(code(() => verifySignedDeltaSuperblock(signed.superblock, { ed25519: [pub] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifySignedDeltaSuperblock(signed.superblock, { ed25519: [pub] }))).toBe('SIGNATURE_MISSING');
   });
 
   it('real ostree verifies a wrapper ostree-ts made, and an unsigned superblock is not taken for one', () => {
     const plain = generate([]);
     expect(isSignedDeltaSuperblock(plain.superblock)).toBe(false);
-    expect(code(() => unwrapSignedDeltaSuperblock(plain.superblock))).toBe('INVALID_DELTA');
+    expect(thrownCode(() => unwrapSignedDeltaSuperblock(plain.superblock))).toBe('INVALID_DELTA');
     const path = execFileSync('find', [join(plain.repo, 'deltas'), '-name', 'superblock'], { encoding: 'utf8' }).trim();
     writeFileSync(path, signDeltaSuperblock(plain.superblock, [dummySigner('ours')]));
     const env = { ...process.env, OSTREE_DUMMY_SIGN_ENABLED: '1' };
@@ -80,10 +72,10 @@ describe('ed25519 signed superblocks', () => {
     const signed = signDeltaSuperblock(superblock, [ed25519Signer(secret)]);
     const r = verifySignedDeltaSuperblock(signed, { ed25519: [pub] });
     expect(Buffer.from(r.superblock).equals(Buffer.from(superblock))).toBe(true);
-    expect(code(() => verifySignedDeltaSuperblock(signed, { ed25519: [engine.publicKey(new Uint8Array(32))] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifySignedDeltaSuperblock(signed, { ed25519: [engine.publicKey(new Uint8Array(32))] }))).toBe('SIGNATURE_INVALID');
     const tampered = signed.slice();
     tampered[20]! ^= 1; // inside the superblock bytes
-    expect(code(() => verifySignedDeltaSuperblock(tampered, { ed25519: [pub] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifySignedDeltaSuperblock(tampered, { ed25519: [pub] }))).toBe('SIGNATURE_INVALID');
   });
 
   it('hostile input fails with a typed error, never anything else', () => {
@@ -111,8 +103,8 @@ describe('checkDeltaSignatureForApply (apply-offline, core.sign-verify-deltas)',
     const { checkDeltaSignatureForApply } = await import('../src/index.js');
     expect(checkDeltaSignatureForApply(superblock, { verifyRequired: true })).toBe(superblock);
     expect(Buffer.from(checkDeltaSignatureForApply(signed)).equals(Buffer.from(superblock))).toBe(true);
-    expect(code(() => checkDeltaSignatureForApply(signed, { verifyRequired: true }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => checkDeltaSignatureForApply(signed, { verifyRequired: true }))).toBe('SIGNATURE_MISSING');
     expect(Buffer.from(checkDeltaSignatureForApply(signed, { verifyRequired: true, keys: { ed25519: [pub] } })).equals(Buffer.from(superblock))).toBe(true);
-    expect(code(() => checkDeltaSignatureForApply(signed, { keys: { ed25519: [engine.publicKey(new Uint8Array(32))] } }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => checkDeltaSignatureForApply(signed, { keys: { ed25519: [engine.publicKey(new Uint8Array(32))] } }))).toBe('SIGNATURE_INVALID');
   });
 });

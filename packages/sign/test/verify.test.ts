@@ -17,21 +17,13 @@ import {
 } from './imports.js';
 import { variant } from '@ostree-ts/core';
 import { nodeEd25519 } from '../src/node.js';
+import { thrownCode } from './helpers/thrown-code.js';
 
 const engine = nobleEd25519();
 const seeds = [1, 2, 3].map((b) => new Uint8Array(32).fill(b));
 const secrets = seeds.map((s) => formatEd25519SecretKey(s));
 const publics = seeds.map((s) => engine.publicKey(s));
 const commit = new TextEncoder().encode('pretend commit bytes');
-
-const code = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-};
 
 describe('commit signatures', () => {
   it('verify with the signing key and report which signature and key', () => {
@@ -47,14 +39,14 @@ describe('commit signatures', () => {
 
   it('fail as SIGNATURE_MISSING without metadata or signatures, SIGNATURE_INVALID otherwise', () => {
     const meta = signCommit(commit, undefined, ed25519Signer(secrets[0]!));
-    expect(code(() => verifyCommitSignature(commit, undefined, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
-    expect(code(() => verifyCommitSignature(commit, [['foo', variant('s', 'x')]], { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
-    expect(code(() => verifyCommitSignature(commit, meta, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_INVALID');
-    expect(code(() => verifyCommitSignature(commit, meta, { ed25519: [] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifyCommitSignature(commit, undefined, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifyCommitSignature(commit, [['foo', variant('s', 'x')]], { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifyCommitSignature(commit, meta, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifyCommitSignature(commit, meta, { ed25519: [] }))).toBe('SIGNATURE_INVALID');
     const tampered = commit.slice();
     tampered[0]! ^= 1;
-    expect(code(() => verifyCommitSignature(tampered, meta, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_INVALID');
-    expect(code(() => verifyCommitSignature(commit, meta, { ed25519: [publics[0]!], revokedEd25519: [publics[0]!] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifyCommitSignature(tampered, meta, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifyCommitSignature(commit, meta, { ed25519: [publics[0]!], revokedEd25519: [publics[0]!] }))).toBe('SIGNATURE_INVALID');
   });
 
   it('a signature of the wrong length fails the whole check, as in ostree', () => {
@@ -65,9 +57,9 @@ describe('commit signatures', () => {
 
   it('dummy signatures count only when a dummy key is trusted', () => {
     const meta = signCommit(commit, undefined, dummySigner('dk'));
-    expect(code(() => verifyCommitSignature(commit, meta, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifyCommitSignature(commit, meta, { ed25519: [publics[0]!] }))).toBe('SIGNATURE_MISSING');
     expect(verifyCommitSignature(commit, meta, { dummy: 'dk' }).message).toBe('dummy: Signature verified');
-    expect(code(() => verifyCommitSignature(commit, meta, { dummy: 'other' }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifyCommitSignature(commit, meta, { dummy: 'other' }))).toBe('SIGNATURE_INVALID');
   });
 
   it('with several types, the first invalid error is reported with the count of others', () => {
@@ -94,9 +86,9 @@ describe('summary signatures', () => {
     const sig = signSummary(summary, undefined, [ed25519Signer(secrets[0]!), ed25519Signer(secrets[1]!)]);
     expect(signaturesOf(decodeMetadata(sig), 'ed25519')).toHaveLength(2);
     expect(verifySummarySignature(summary, sig, { ed25519: [publics[1]!] }).signatureIndex).toBe(1);
-    expect(code(() => verifySummarySignature(summary, undefined, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_MISSING');
-    expect(code(() => verifySummarySignature(new TextEncoder().encode('other'), sig, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_INVALID');
+    expect(thrownCode(() => verifySummarySignature(summary, undefined, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifySummarySignature(new TextEncoder().encode('other'), sig, { ed25519: [publics[1]!] }))).toBe('SIGNATURE_INVALID');
     // Garbage reads as an empty dictionary, as GLib reads non-normal data: no signatures.
-    expect(code(() => verifySummarySignature(summary, new Uint8Array([1, 2, 3]), { ed25519: [publics[1]!] }))).toBe('SIGNATURE_MISSING');
+    expect(thrownCode(() => verifySummarySignature(summary, new Uint8Array([1, 2, 3]), { ed25519: [publics[1]!] }))).toBe('SIGNATURE_MISSING');
   });
 });
