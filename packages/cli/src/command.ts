@@ -35,6 +35,12 @@ export interface CommandSpec {
   readonly trailingOptions?: readonly OptionSpec[];
   /** The command itself (absent for groups). */
   readonly run?: (inv: Invocation) => Promise<void>;
+  /**
+   * For the command table's entries: loads the full command (its module and the packages it
+   * needs) once it is chosen, so start-up only pays for the one command that runs. An entry
+   * with `load` carries just its name and description.
+   */
+  readonly load?: () => Promise<CommandSpec>;
   /** Subcommands (`remote add`, …). */
   readonly subcommands?: readonly CommandSpec[];
   /**

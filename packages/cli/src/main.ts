@@ -94,8 +94,8 @@ async function runCommand(ctx: Context, spec: CommandSpec, program: string, args
 
 async function dispatch(ctx: Context, group: Group, args: readonly string[]): Promise<number> {
   const [name, rest] = takeCommandName(args, group.stopAtDashDash);
-  const spec = group.commands.find((c) => c.name === name);
-  if (spec === undefined) {
+  const entry = group.commands.find((c) => c.name === name);
+  if (entry === undefined) {
     const { options, help } = parseOptions(GLOBAL_OPTIONS, rest);
     if (help) {
       await ctx.print(groupHelp(group));
@@ -111,6 +111,7 @@ async function dispatch(ctx: Context, group: Group, args: readonly string[]): Pr
     }
     throw new CliError(name === undefined ? group.noCommand : group.unknownCommand(name));
   }
+  const spec = entry.load === undefined ? entry : await entry.load();
   const program = `${group.program} ${spec.name}`;
   if (spec.subcommands !== undefined) {
     return dispatch(
