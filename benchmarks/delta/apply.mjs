@@ -18,38 +18,18 @@
 // real ostree cannot apply rollsum/bsdiff operations into archive repos).
 // Usage: npm run build && node benchmarks/delta/apply.mjs [--runs N] [--cases a,b] [--mode M]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gitCommit, machine, measure, medianRun, sideBySideColumns } from '../lib/measure.mjs';
 import { BENCH_DATA, REPO_ROOT as root, option } from '../lib/args.mjs';
-import { writeNoise } from '../lib/noise.mjs';
+import { commitTreePair, editedBinaryTrees } from '../lib/delta-trees.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const runs = Number(option('runs', 3));
 const mode = option('mode', 'bare-user');
 const data = BENCH_DATA;
-
-// `dense`: one byte edited every 4 KiB, so that rollsum finds too few equal chunks and ostree
-// falls back to bsdiff.
-function editedBinaryTrees(dir, mib, dense = false) {
-  const size = mib * 1024 * 1024;
-  const v1 = join(dir, `big${mib}-v1`);
-  const v2 = join(dir, `big${mib}-v2`);
-  mkdirSync(join(v1, 'usr/lib/firmware'), { recursive: true });
-  mkdirSync(join(v2, 'usr/lib/firmware'), { recursive: true });
-  writeNoise(join(v1, 'usr/lib/firmware/image.bin'), size, 42);
-  writeNoise(join(v2, 'usr/lib/firmware/image.bin'), size, 42, (block, at) => {
-    const b = Buffer.from(block);
-    if (dense) for (let i = 0; i < b.length; i += 4096) b[i] ^= 0x5a;
-    else for (let k = 0; k < 10; k++) b[(k * 104729 + at) % b.length] ^= 0x5a;
-    if (at === Math.floor(mib / 4) * 1024 * 1024) b.fill(0x33);
-    if (at === Math.floor(mib / 2) * 1024 * 1024) return Buffer.concat([Buffer.alloc(65536, 0x77), b]);
-    return b;
-  });
-  return [v1, v2];
-}
 
 const rootfs = () => [join(data, 'rootfs-v1'), join(data, 'rootfs-v2')];
 const CASES = {
@@ -72,10 +52,7 @@ try {
       process.exit(2);
     }
     const src = join(work, `src-${name}`);
-    ostree('init', `--repo=${src}`, '--mode=archive');
-    const commit = (tree, v) => ostree('commit', `--repo=${src}`, '-b', 'bench', `--subject=${v}`, '--no-bindings', '--timestamp=2024-01-01T00:00:00Z', `--tree=dir=${tree}`).trim();
-    const from = commit(t1, 'v1');
-    const to = commit(t2, 'v2');
+    const { from, to } = commitTreePair(src, t1, t2);
     ostree(`--repo=${src}`, 'static-delta', 'generate', ...(c.scratch ? ['--empty'] : [`--from=${from}`]), `--to=${to}`, '--min-fallback-size=0');
     const name64 = ostree(`--repo=${src}`, 'static-delta', 'list').trim().split('\n')[0];
     const show = ostree(`--repo=${src}`, 'static-delta', 'show', name64);

@@ -19,42 +19,24 @@
 // Other phases (e.g. apply timings) can be added to PHASES below; each gets the prepared
 // repository, the case and both sides' generated deltas.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machine, measure, medianRun, sideBySideColumns, gitCommit } from '../lib/measure.mjs';
 import { BENCH_DATA, OSTREE_TS_CLI as cli, REPO_ROOT as root, option } from '../lib/args.mjs';
-import { writeNoise } from '../lib/noise.mjs';
+import { commitTreePair, editedBinaryTrees } from '../lib/delta-trees.mjs';
 
 const runs = Number(option('runs', 3));
 const data = BENCH_DATA;
 
-function bigBinaryTrees(dir) {
-  const size = 200 * 1024 * 1024;
-  const v1 = join(dir, 'big-v1');
-  const v2 = join(dir, 'big-v2');
-  mkdirSync(join(v1, 'usr/lib/firmware'), { recursive: true });
-  mkdirSync(join(v2, 'usr/lib/firmware'), { recursive: true });
-  writeNoise(join(v1, 'usr/lib/firmware/image.bin'), size, 42);
-  writeNoise(join(v2, 'usr/lib/firmware/image.bin'), size, 42, (block, at) => {
-    const b = Buffer.from(block);
-    // 2000 scattered one-byte edits over the file (10 per MiB)
-    for (let k = 0; k < 10; k++) b[(k * 104729 + at) % b.length] ^= 0x5a;
-    // one MiB rewritten at 50 MiB
-    if (at === 50 * 1024 * 1024) b.fill(0x33);
-    // 64 KiB inserted at 100 MiB
-    if (at === 100 * 1024 * 1024) return Buffer.concat([Buffer.alloc(65536, 0x77), b]);
-    return b;
-  });
-  return [v1, v2];
-}
-
+const bigBinary = (dir) => editedBinaryTrees(dir, 200);
 const CASES = {
   rootfs: { trees: () => [join(data, 'rootfs-v1'), join(data, 'rootfs-v2')], flags: [] },
   'rootfs-nofb': { trees: () => [join(data, 'rootfs-v1'), join(data, 'rootfs-v2')], flags: ['--min-fallback-size=0'] },
-  'big-binary': { trees: bigBinaryTrees, flags: [] },
+  // 2000 scattered one-byte edits, 1 MiB rewritten at 50 MiB, 64 KiB inserted at 100 MiB
+  'big-binary': { trees: bigBinary, flags: [] },
   // the same with ostree-ts's windowed bsdiff (ostree ignores the flag it does not have: not passed to it)
-  'big-binary-win': { trees: bigBinaryTrees, flags: [], tsFlags: ['--bsdiff-windows'] },
+  'big-binary-win': { trees: bigBinary, flags: [], tsFlags: ['--bsdiff-windows'] },
 };
 const selected = option('cases', Object.keys(CASES).join(',')).split(',');
 
@@ -90,11 +72,7 @@ try {
       process.exit(2);
     }
     const repo = join(work, `repo-${name}`);
-    execFileSync('ostree', ['init', `--repo=${repo}`, '--mode=archive']);
-    const commit = (tree, v) =>
-      execFileSync('ostree', ['commit', `--repo=${repo}`, '-b', 'bench', `--subject=${v}`, '--no-bindings', '--timestamp=2024-01-01T00:00:00Z', `--tree=dir=${tree}`], { encoding: 'utf8' }).trim();
-    const from = commit(t1, 'v1');
-    const to = commit(t2, 'v2');
+    const { from, to } = commitTreePair(repo, t1, t2);
     const samples = { ostree: [], 'ostree-ts': [] };
     const sizes = {};
     for (let i = 0; i < runs; i++) {
