@@ -92,6 +92,18 @@ describe.skipIf(!hasOstree)('static-delta signing', () => {
     expect(await ours([`--repo=${repo}`, 'static-delta', 'verify', `--keys-file=${pubs}`, commit])).toMatchObject({ code: 1, stdout: 'Verification fails\n' });
     await writeFile(pubs, `${k.public}\n`);
     expect(await ours([`--repo=${repo}`, 'static-delta', 'verify', `--keys-file=${pubs}`, commit])).toMatchObject({ code: 0, stdout: 'Verification OK\n' });
+    // apply-offline trusts key arguments and --keys-file keys together, as ostree's verifier does.
+    const stranger = naclKeypair(14).public;
+    const applyInto = async (name: string, args: string[]) => {
+      const dest = join(tmp, name);
+      await ours([`--repo=${dest}`, 'init', '--mode=archive']);
+      return ours([`--repo=${dest}`, 'static-delta', 'apply-offline', ...args]);
+    };
+    const signedDir = join(repo, deltaDirectory(undefined, commit));
+    expect(await applyInto('both-1', [`--keys-file=${pubs}`, signedDir, stranger])).toMatchObject({ code: 0 });
+    await writeFile(pubs, `${stranger}\n`);
+    expect(await applyInto('both-2', [`--keys-file=${pubs}`, signedDir, k2.public])).toMatchObject({ code: 0 });
+    expect((await applyInto('neither', [`--keys-file=${pubs}`, signedDir, naclKeypair(15).public])).code).toBe(1);
     // Real ostree applies the signed delta (it has no ed25519 to check it with).
     const target = join(tmp, 'target');
     await theirs([`--repo=${target}`, 'init', '--mode=archive']);

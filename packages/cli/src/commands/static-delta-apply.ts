@@ -74,7 +74,11 @@ export const applyOfflineCommand: CommandSpec = {
       assertDummyEnabled(type, inv.ctx.env);
       keys = keysFromArguments(type, keyArgs);
     }
-    if (keyArgs.length === 0 || inv.options.string('keys-file') !== undefined) keys = (await keysFromFiles(inv, type)) ?? keys;
+    if (keyArgs.length === 0 || inv.options.string('keys-file') !== undefined) {
+      // ostree adds the key arguments, then loads the file's keys into the same verifier: both count.
+      const loaded = await keysFromFiles(inv, type);
+      if (loaded !== undefined) keys = keys === undefined ? loaded : { ...loaded, ed25519: [...(keys.ed25519 ?? []), ...(loaded.ed25519 ?? [])] };
+    }
     await withRepoLock(repo, 'shared', async () => {
       await applyOfflineDelta(repo, inv.ctx.absolute(path), inv.ctx.fs, keys === undefined ? {} : { verifySignature: signatureVerifier(type, keys) });
     });
