@@ -18,7 +18,7 @@ function toReadableStream(input: AsyncIterable<Uint8Array>): ReadableStream<Uint
     async pull(controller) {
       const { done, value } = await it.next();
       if (done) controller.close();
-      else controller.enqueue(value);
+      else controller.enqueue(value.slice()); // queued ahead, and the producer may reuse its buffer
     },
     async cancel() {
       await it.return?.();

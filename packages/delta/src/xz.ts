@@ -24,6 +24,9 @@ export interface XzCodec {
   /**
    * Decompresses one or more concatenated .xz streams as they arrive. Implementations enforce
    * `maxOutputBytes`; {@link limitXzInput} enforces `memlimit` on the headers first.
+   * A yielded chunk may be overwritten once the next one is requested (node-liblzma reuses one
+   * buffer): copy what you keep. Likewise an input chunk may be overwritten by the producer
+   * once the next one is requested.
    */
   decompress(input: AsyncIterable<Uint8Array>, limits: XzDecodeLimits): AsyncIterable<Uint8Array>;
   /** Compresses as ostree does (preset 8, CRC64), if the backend can. */
@@ -148,9 +151,9 @@ export async function* limitXzInput(input: AsyncIterable<Uint8Array>, memlimit: 
       yield chunk;
       continue;
     }
-    pending.push(chunk);
+    pending.push(chunk.slice()); // kept across chunks: the producer may reuse its buffer
     pendingBytes += chunk.length;
-    const head = pending.length === 1 ? chunk : concat(pending, pendingBytes);
+    const head = pending.length === 1 ? pending[0]! : concat(pending, pendingBytes);
     pending = [head];
     if (checkXzHead(head, memlimit) === 0) {
       checked = true;

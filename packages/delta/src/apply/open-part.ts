@@ -148,7 +148,7 @@ export async function openPart(
       const spool = new Spool(ctx.fs, ctx.tmpDir, ctx.spillBytes);
       try {
         const limits = { memlimit: ctx.memlimit, maxOutputBytes: ctx.maxPayloadBytes };
-        for await (const chunk of ctx.xz.decompress(streamRange(body, 0, body.size), limits)) await spool.write(chunk);
+        for await (const chunk of ctx.xz.decompress(streamRange(body, 0, body.size, READ_CHUNK, true), limits)) await spool.write(chunk);
         payload = await spool.finish();
       } catch (e) {
         await spool.discard();

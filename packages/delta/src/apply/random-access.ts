@@ -73,14 +73,20 @@ export async function readRange(source: RandomAccess, start: number, end: number
   return out;
 }
 
-/** Streams `[start, end)` in chunks (views when in memory; fresh arrays otherwise). */
-export async function* streamRange(source: RandomAccess, start: number, end: number, chunk = READ_CHUNK): AsyncIterable<Uint8Array> {
+/**
+ * Streams `[start, end)` in chunks (views when in memory; fresh arrays otherwise, or with
+ * `reuse` one array refilled for every chunk, for consumers done with a chunk before they ask
+ * for the next: no garbage for V8 to collect late).
+ */
+export async function* streamRange(source: RandomAccess, start: number, end: number, chunk = READ_CHUNK, reuse = false): AsyncIterable<Uint8Array> {
   if (source.bytes) {
     for (let pos = start; pos < end; pos += chunk) yield source.bytes.subarray(pos, Math.min(end, pos + chunk));
     return;
   }
+  const shared = reuse ? new Uint8Array(Math.min(chunk, end - start)) : undefined;
   for (let pos = start; pos < end; ) {
-    const buf = new Uint8Array(Math.min(chunk, end - pos));
+    const length = Math.min(chunk, end - pos);
+    const buf = shared ? shared.subarray(0, length) : new Uint8Array(length);
     let done = 0;
     while (done < buf.length) {
       const n = await source.read(buf, done, buf.length - done, pos + done);

@@ -52,7 +52,7 @@ export async function readPartFilePayload(file: Uint8Array, maxOutputBytes = 2 *
     yield body;
   }
   for await (const c of (await nodeCodec()).decompress(once(), { memlimit: DEFAULT_XZ_MEMLIMIT, maxOutputBytes })) {
-    chunks.push(c);
+    chunks.push(Uint8Array.from(c)); // the decoder reuses its buffer
     total += c.length;
   }
   const out = new Uint8Array(total);
