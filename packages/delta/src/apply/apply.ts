@@ -69,7 +69,10 @@ export interface ApplyOptions {
   readonly memlimit?: number;
   /** Largest decompressed part payload accepted. Default 4 GiB (payloads spill to `tmp/`). */
   readonly maxPayloadBytes?: number;
-  /** Bytes held in memory before spooling to a temporary file. Default 8 MiB. */
+  /**
+   * Bytes held in memory before spooling to a temporary file. Default 1 MiB: held chunks are
+   * copies, so more only adds to peak RSS (8 MiB cost ~9-17 MiB of it in measurements).
+   */
   readonly spillBytes?: number;
   readonly onProgress?: (progress: ApplyProgress) => void;
 }
@@ -100,7 +103,7 @@ export async function applyStaticDelta(repo: Repo, superblock: DeltaSuperblock, 
     throw new OstreeError('OBJECT_NOT_FOUND', `Commit ${from}, which is the delta source, is not in repository`);
   }
   const stats: ApplyStats = { objectsWritten: 0, objectsSkipped: 0, partsSkipped: 0, partsApplied: 0 };
-  const spillBytes = options.spillBytes ?? 8 * MiB;
+  const spillBytes = options.spillBytes ?? MiB;
   const partCtx = {
     fs: repo.fs,
     tmpDir: repo.tmpDir,
