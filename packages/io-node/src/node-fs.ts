@@ -256,12 +256,7 @@ export class NodeFs implements Fs {
 
   async *readChunks(path: string, chunkSize = 65536): AsyncIterable<Uint8Array> {
     if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) throw new FsError('EINVAL', 'read', path);
-    let fh: FileHandleLike;
-    try {
-      fh = await this.#ops.open(path, READ_FLAGS);
-    } catch (e) {
-      rethrow(e, 'open', path);
-    }
+    const fh = await this.#open(path, READ_FLAGS);
     try {
       let size: number;
       try {
@@ -296,13 +291,17 @@ export class NodeFs implements Fs {
     }
   }
 
-  async openRead(path: string): Promise<ReadHandle> {
-    let fh: FileHandleLike;
+  /** Opens `path`, turning a failure into the FsError every method reports for `open`. */
+  async #open(path: string, flags: number, mode?: number): Promise<FileHandleLike> {
     try {
-      fh = await this.#ops.open(path, READ_FLAGS);
+      return await this.#ops.open(path, flags, mode);
     } catch (e) {
       rethrow(e, 'open', path);
     }
+  }
+
+  async openRead(path: string): Promise<ReadHandle> {
+    const fh = await this.#open(path, READ_FLAGS);
     return {
       async read(buffer, offset, length, position) {
         if (!validRange(buffer, offset, length, position)) throw new FsError('EINVAL', 'read', path);
@@ -348,12 +347,7 @@ export class NodeFs implements Fs {
   }
 
   async openWrite(path: string, options?: CreateOptions): Promise<WriteHandle> {
-    let fh: FileHandleLike;
-    try {
-      fh = await this.#ops.open(path, createFlags(options), options?.mode ?? 0o644);
-    } catch (e) {
-      rethrow(e, 'open', path);
-    }
+    const fh = await this.#open(path, createFlags(options), options?.mode ?? 0o644);
     return {
       async write(data) {
         try {
@@ -529,12 +523,7 @@ export class NodeFs implements Fs {
   // ---- durability ---------------------------------------------------------------
 
   async fsync(path: string): Promise<void> {
-    let fh: FileHandleLike;
-    try {
-      fh = await this.#ops.open(path, READ_FLAGS);
-    } catch (e) {
-      rethrow(e, 'open', path);
-    }
+    const fh = await this.#open(path, READ_FLAGS);
     try {
       await fh.sync();
     } catch (e) {
@@ -545,12 +534,7 @@ export class NodeFs implements Fs {
   }
 
   async syncfs(path: string): Promise<void> {
-    let fh: FileHandleLike;
-    try {
-      fh = await this.#ops.open(path, O_RDONLY);
-    } catch (e) {
-      rethrow(e, 'open', path);
-    }
+    const fh = await this.#open(path, O_RDONLY);
     try {
       const libc = this.#libc();
       if (libc === undefined) {
@@ -576,12 +560,7 @@ export class NodeFs implements Fs {
         libc === undefined ? this.#unavailable() : `the layout of struct flock is not known on ${process.arch}`;
       throw unavailableError('fcntl', path, 'file locks', reason);
     }
-    let fh: FileHandleLike;
-    try {
-      fh = await this.#ops.open(path, LOCK_FLAGS, LOCK_FILE_MODE);
-    } catch (e) {
-      rethrow(e, 'open', path);
-    }
+    const fh = await this.#open(path, LOCK_FLAGS, LOCK_FILE_MODE);
     const fd = fh.fd;
     let mechanism: LockMechanism | undefined;
     try {
