@@ -41,6 +41,7 @@ export {
 } from './names.js';
 export { compareUtf8, compareBytes } from './utf8-order.js';
 export { bswap32, bswap64 } from './endian.js';
+export { concatBytes } from './bytes.js';
 export { xattr, xattrName, assertCanonicalXattrs, canonicalXattrs, type Xattr } from './xattrs.js';
 export { encodeVarint, decodeVarint, type VarintRead } from './varint.js';
 export {

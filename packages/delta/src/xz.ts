@@ -7,6 +7,7 @@
  * Neither is imported statically here, so this module runs where native addons cannot.
  * @module
  */
+import { concatBytes } from '@ostree-ts/core';
 import { invalidDelta } from './errors.js';
 
 /** Limits for decompressing untrusted data. */
@@ -133,7 +134,6 @@ export function isXzFooter(tail: Uint8Array): boolean {
  */
 export async function* limitXzInput(input: AsyncIterable<Uint8Array>, memlimit: number): AsyncIterable<Uint8Array> {
   let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
   let checked = false;
   const tail = new Uint8Array(12);
   let seen = 0;
@@ -152,8 +152,7 @@ export async function* limitXzInput(input: AsyncIterable<Uint8Array>, memlimit: 
       continue;
     }
     pending.push(chunk.slice()); // kept across chunks: the producer may reuse its buffer
-    pendingBytes += chunk.length;
-    const head = pending.length === 1 ? pending[0]! : concat(pending, pendingBytes);
+    const head = concatBytes(pending);
     pending = [head];
     if (checkXzHead(head, memlimit) === 0) {
       checked = true;
@@ -175,15 +174,6 @@ export async function* capOutput(output: AsyncIterable<Uint8Array>, maxOutputByt
   }
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
-}
 
 let defaultCodec: Promise<XzCodec> | undefined;
 

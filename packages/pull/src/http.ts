@@ -4,7 +4,7 @@
  * size cap and map HTTP statuses the way ostree does (spec §6.1).
  * @module
  */
-import { OstreeError } from '@ostree-ts/core';
+import { OstreeError, concatBytes } from '@ostree-ts/core';
 
 /** Options of one request. */
 export interface HttpRequestOptions {
@@ -143,14 +143,7 @@ export async function readBody(url: string, body: AsyncIterable<Uint8Array>, max
     }
     chunks.push(r.value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**

@@ -8,6 +8,7 @@
  * @module
  */
 import { PART_COMPRESSION_NONE, PART_COMPRESSION_XZ } from '../part.js';
+import { concatBytes } from '@ostree-ts/core';
 import { invalidDelta } from '../errors.js';
 import type { XzCodec } from '../xz.js';
 
@@ -47,19 +48,11 @@ export async function readPartFilePayload(file: Uint8Array, maxOutputBytes = 2 *
   if (file[0] !== PART_COMPRESSION_XZ) throw invalidDelta(`Invalid compression type '${file[0]}'`);
   const { DEFAULT_XZ_MEMLIMIT } = await import('../xz.js');
   const chunks: Uint8Array[] = [];
-  let total = 0;
   async function* once(): AsyncIterable<Uint8Array> {
     yield body;
   }
   for await (const c of (await nodeCodec()).decompress(once(), { memlimit: DEFAULT_XZ_MEMLIMIT, maxOutputBytes })) {
     chunks.push(Uint8Array.from(c)); // the decoder reuses its buffer
-    total += c.length;
   }
-  const out = new Uint8Array(total);
-  let pos = 0;
-  for (const c of chunks) {
-    out.set(c, pos);
-    pos += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }

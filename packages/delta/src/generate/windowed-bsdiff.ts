@@ -9,7 +9,7 @@
  * @module
  */
 import { CONTROL_SIZE, encodeControl, readControl } from '@ostree-ts/bsdiff';
-import { OstreeError } from '@ostree-ts/core';
+import { OstreeError, concatBytes } from '@ostree-ts/core';
 import type { ReadHandle } from '@ostree-ts/io';
 import type { BsdiffFunction } from './options.js';
 import type { RollsumMatch } from './rollsum.js';
@@ -83,26 +83,21 @@ export interface WindowedBsdiffInput {
 export async function windowedBsdiff(input: WindowedBsdiffInput): Promise<Uint8Array> {
   const { window, margin } = windowSizes(input.maxBsdiffSize);
   const out: Uint8Array[] = [];
-  let outLength = 0;
   // The bsdiff copies its inputs into its own memory, so both window buffers are reused.
   const oldBuf = new Uint8Array(window + 2 * margin);
   const newBuf = new Uint8Array(window);
   let globalOldPos = 0;
   let newStart = 0;
-  const emit = (b: Uint8Array): void => {
-    out.push(b);
-    outLength += b.length;
-  };
   const diffWindow = async (newBytes: Uint8Array): Promise<void> => {
     const centre = alignedOldStart(input.matches, newStart, newBytes.length);
     const oldStart = Math.min(Math.max(0, centre - margin), input.oldSize);
     const oldEnd = Math.min(input.oldSize, Math.max(oldStart, centre + newBytes.length + margin));
     const oldBytes = await readInto(input.old, oldBuf, oldStart, oldEnd - oldStart);
     const patch = await input.bsdiff(oldBytes, newBytes);
-    if (oldStart !== globalOldPos) emit(encodeControl({ diffLength: 0, extraLength: 0, oldSeek: oldStart - globalOldPos }));
+    if (oldStart !== globalOldPos) out.push(encodeControl({ diffLength: 0, extraLength: 0, oldSeek: oldStart - globalOldPos }));
     const end = patchEnd(patch);
     if (end.newLength !== newBytes.length) throw new OstreeError('INVALID_DELTA', `bsdiff window patch makes ${end.newLength} bytes, not ${newBytes.length}`);
-    emit(patch);
+    out.push(patch);
     globalOldPos = oldStart + end.oldPos;
     newStart += newBytes.length;
   };
@@ -121,16 +116,6 @@ export async function windowedBsdiff(input: WindowedBsdiffInput): Promise<Uint8A
     }
   }
   if (filled > 0) await diffWindow(newBuf.subarray(0, filled));
-  return concat(out, outLength);
+  return concatBytes(out);
 }
 
-function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
-  if (parts.length === 1 && parts[0]!.length === length) return parts[0]!.slice();
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
